@@ -1,0 +1,1 @@
+"""Bulk import and export of dossiers. Arrives with issue 6."""

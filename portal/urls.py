@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.generic import RedirectView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from portal.api.urls import urlpatterns as api_urlpatterns
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("api/", include(api_urlpatterns)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # Until dashboards are published as pages, the site root leads to the portal.
+    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns.append(path("", include(wagtail_urls)))

@@ -1,0 +1,1 @@
+"""Personnel dossiers (hồ sơ) and their workflow. Arrives with issue 4."""

@@ -1,0 +1,1 @@
+"""Statistics, dashboards, résumé PDFs and signed exports. Arrive with later issues."""

@@ -1,0 +1,37 @@
+"""Vietnamese-first settings and formats."""
+
+import datetime
+
+from django.conf import settings
+from django.utils import formats, translation
+
+from portal.formatting import format_decimal, format_vnd
+
+
+def test_language_time_zone_and_database():
+    assert settings.LANGUAGE_CODE == "vi"
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    assert ("en", "English") in settings.LANGUAGES
+
+
+def test_dates_and_money_in_vietnamese():
+    with translation.override("vi"):
+        assert formats.date_format(datetime.date(2026, 7, 1), "SHORT_DATE_FORMAT") == "01/07/2026"
+        assert format_vnd(2340000) == "2.340.000 ₫"
+        assert format_decimal("2.34") == "2,34"
+    with translation.override("en"):
+        assert format_vnd(2340000) == "2,340,000 ₫"
+        assert formats.date_format(datetime.date(2026, 7, 1), "SHORT_DATE_FORMAT") == "01/07/2026"
+
+
+def test_vietnamese_date_input_accepted():
+    from django import forms
+
+    class DateForm(forms.Form):
+        day = forms.DateField()
+
+    with translation.override("vi"):
+        form = DateForm({"day": "31/12/2025"})
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["day"] == datetime.date(2025, 12, 31)

@@ -1,0 +1,36 @@
+"""Celery tasks through a real broker (Redis in CI, the filesystem transport otherwise)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+
+from portal.celery import app
+from portal.models import SystemHeartbeat
+from portal.services.system import HEARTBEAT_TASK, schedules_ensure_defaults
+
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True)
+def test_heartbeat_task_runs_in_a_worker_through_the_broker():
+    assert not app.conf.task_always_eager
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        result = app.send_task(HEARTBEAT_TASK, kwargs={"component": "test-worker"})
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not SystemHeartbeat.objects.filter(component="test-worker").exists():
+            time.sleep(0.2)
+    assert result.id
+    beat = SystemHeartbeat.objects.get(component="test-worker")
+    assert beat.detail  # the worker's host name
+
+
+@pytest.mark.django_db
+def test_default_schedules_are_content_and_created_once():
+    from django_celery_beat.models import PeriodicTask
+
+    assert schedules_ensure_defaults() == 1
+    assert schedules_ensure_defaults() == 0
+    task = PeriodicTask.objects.get(task=HEARTBEAT_TASK)
+    assert task.interval.every == 1 and task.enabled
