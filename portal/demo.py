@@ -20,7 +20,7 @@ from django.db import transaction
 from portal.models import CatalogueKind, Unit
 from portal.selectors import catalogue_entry_get
 from portal.services.admin_units import REFORM_DAY, admin_units_load
-from portal.services.catalogues import catalogues_load_standard
+from portal.services.catalogue_data import catalogues_load_standard
 from portal.services.units import Decision, unit_create
 
 

@@ -25,15 +25,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from portal.choices import AttributeType
 from portal.models import CatalogueEntry, CatalogueKind
-from portal.services.catalogues import (
-    _assign,
-    _boolean,
-    _date,
-    _lock_kind,
-    _period_text,
-    entry_clean,
-    kind_entry_codes,
-)
+from portal.services.catalogue_attributes import kind_entry_codes, parse_boolean, parse_date
+from portal.services.catalogues import entry_assign, entry_clean, kind_lock, period_text
 from portal.text import fold, nfc
 
 SHEET_NAME = "Danh mục"
@@ -262,11 +255,11 @@ def _parse_row(row: list, mapping: dict[int, Column], row_number: int, errors: l
                 if text not in ("", None):
                     values["attributes"][column.spec["key"]] = text
             elif column.kind == "date":
-                values[column.key] = _date(raw) if raw not in (None, "") else None
+                values[column.key] = parse_date(raw) if raw not in (None, "") else None
             elif column.kind == "integer":
                 values[column.key] = int(float(raw)) if raw not in (None, "") else 0
             elif column.kind == "boolean":
-                values[column.key] = True if raw in (None, "") else _boolean(raw)
+                values[column.key] = True if raw in (None, "") else parse_boolean(raw)
             else:
                 values[column.key] = _cell_text(raw)
         except (ValueError, TypeError) as exc:
@@ -291,7 +284,7 @@ def catalogue_import_xlsx(*, kind: CatalogueKind, content: bytes, actor=None, dr
     header_of = {column.key: column.header for column in columns}
     result = ImportResult()
     with transaction.atomic():
-        _lock_kind(kind)
+        kind_lock(kind)
         existing = {(entry.code_system, entry.code, entry.valid_from): entry for entry in kind.entries.all()}
         codes_in_catalogue = {entry.code: entry for entry in kind.entries.all()}
         entry_codes = kind_entry_codes({spec["kind"] for spec in kind.attribute_schema if "kind" in spec})
@@ -363,7 +356,7 @@ def catalogue_import_xlsx(*, kind: CatalogueKind, content: bytes, actor=None, dr
         for entry, cleaned, parent_code in cleaned_rows:
             target = entry or CatalogueEntry(kind=kind)
             before = _fingerprint(target) if entry else None
-            _assign(target, cleaned)
+            entry_assign(target, cleaned)
             changed_parent = parent_code is not None and parent_code != (target.parent.code if target.parent_id else "")
             if entry is None:
                 result.created += 1
@@ -425,8 +418,8 @@ def _overlaps_in_final_state(parsed, kind: CatalogueKind, header_of: dict[str, s
                     continue
                 values = {
                     "code": code,
-                    "period": _period_text(start, end),
-                    "other": _period_text(other_start, other_end),
+                    "period": period_text(start, end),
+                    "other": period_text(other_start, other_end),
                     "row": other_row,
                 }
                 if other_row is None:
@@ -445,8 +438,8 @@ def _overlaps_in_final_state(parsed, kind: CatalogueKind, header_of: dict[str, s
                 if _overlap(start, end, other_start, other_end):
                     values = {
                         "code": code,
-                        "period": _period_text(start, end),
-                        "other": _period_text(other_start, other_end),
+                        "period": period_text(start, end),
+                        "other": period_text(other_start, other_end),
                     }
                     message = _("code %(code)s: the period %(period)s overlaps the existing entry valid %(other)s")
                     errors.append(RowError(row, header_of["valid_from"], message % values))

@@ -55,6 +55,11 @@ class PermissionMixin:
         """Look up the objects named in the URL (after the permission check); 404 if missing."""
 
 
+def query_flag(request, name: str) -> bool:
+    """True when the query string switches ``name`` on (``?name=1``, ``on`` or ``true``)."""
+    return request.GET.get(name) in {"1", "on", "true"}
+
+
 def paginate(request, items, *, per_page: int = PER_PAGE):
     """The requested page (``?p=``) of ``items``, clamped to the existing pages."""
     paginator = Paginator(items, per_page)

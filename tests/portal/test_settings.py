@@ -35,3 +35,20 @@ def test_vietnamese_date_input_accepted():
         form = DateForm({"day": "31/12/2025"})
         assert form.is_valid(), form.errors
         assert form.cleaned_data["day"] == datetime.date(2025, 12, 31)
+
+
+def test_admin_language_is_vietnamese_by_default_and_english_per_user(client, admin_user):
+    from wagtail.users.models import UserProfile
+
+    client.force_login(admin_user)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert 'lang="vi"' in response.content.decode()
+    assert "Tình trạng hệ thống" in response.content.decode()
+
+    profile = UserProfile.get_for_user(admin_user)
+    profile.preferred_language = "en"
+    profile.save()
+    response = client.get("/admin/")
+    assert 'lang="en"' in response.content.decode()
+    assert "System status" in response.content.decode()

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.services.catalogues import catalogues_load_standard
+from portal.services.catalogue_data import catalogues_load_standard
 
 
 class Command(BaseCommand):

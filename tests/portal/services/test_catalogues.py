@@ -15,9 +15,8 @@ from django.core.management import call_command
 
 from portal import selectors
 from portal.models import CatalogueEntry, CatalogueKind
+from portal.services.catalogue_data import STANDARD_DATA_DIR, catalogues_load_standard
 from portal.services.catalogues import (
-    STANDARD_DATA_DIR,
-    catalogues_load_standard,
     entry_create,
     entry_delete,
     entry_retire,

@@ -1,80 +1,17 @@
-"""Serializers of the API: they render rows and parse request bodies, nothing more.
-
-Reads render units, their history and catalogues. Write serializers only turn the
-request into the arguments of one service (``Decision``, ``SplitPart``, catalogue
-entries, units); every rule (codes, nesting, periods, in-use checks) stays in
-``portal.services`` so the admin, the API and the command line agree.
-"""
+"""Unit serializers: units, their subtree and history as rendered; the bodies of the tree operations."""
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.helpers import lazy_serializer
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portal import selectors
-from portal.models import CatalogueEntry, CatalogueKind, Unit, UnitEvent
-from portal.services.units import UNIT_TYPE_KIND, Decision, SplitPart
+from portal.api.serializers.common import DecisionSerializer, UnitIdKeyedField, UnitTypeField, unit_field
+from portal.models import CatalogueEntry, Unit, UnitEvent
+from portal.services.units import SplitPart
 
-# --- fields ----------------------------------------------------------------------------------
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class UnitTypeField(serializers.Field):
-    """A unit type given by its code in the ``loai_don_vi`` catalogue.
-
-    The entry valid today is preferred; a retired type is still resolved so that the
-    service can refuse it with its own message.
-    """
-
-    default_error_messages = {
-        "unknown": _("No unit type has the code '{code}'."),
-        "invalid": _("Give the unit type as a code, for example SO."),
-    }
-
-    def to_internal_value(self, data) -> CatalogueEntry:
-        if not isinstance(data, str) or not data.strip():
-            self.fail("invalid")
-        code = data.strip()
-        entry = selectors.catalogue_entry_get(
-            kind=UNIT_TYPE_KIND, code=code, on=timezone.localdate()
-        ) or selectors.catalogue_entry_get(kind=UNIT_TYPE_KIND, code=code)
-        if entry is None:
-            self.fail("unknown", code=code)
-        return entry
-
-    def to_representation(self, value) -> str:
-        return value.code
-
-
-class UnitIdKeyedField(serializers.DictField):
-    """A JSON object keyed by unit ids (JSON keys are strings); returns {int: value}."""
-
-    default_error_messages = {"unit_id": _("Keys must be unit ids (whole numbers); '{value}' is not.")}
-
-    def to_internal_value(self, data) -> dict:
-        values = super().to_internal_value(data)
-        converted = {}
-        for key, value in values.items():
-            try:
-                converted[int(key)] = value
-            except (TypeError, ValueError):
-                self.fail("unit_id", value=key)
-        return converted
-
-
-def _unit_queryset():
-    return selectors.unit_list(include_dissolved=True)
-
-
-def _unit_field(**kwargs) -> serializers.PrimaryKeyRelatedField:
-    return serializers.PrimaryKeyRelatedField(queryset=_unit_queryset(), **kwargs)
-
-
-# --- units: reads ---------------------------------------------------------------------------
+# --- reads -----------------------------------------------------------------------------------
 
 
 class UnitRefSerializer(serializers.ModelSerializer):
@@ -184,7 +121,7 @@ class UnitTreeSerializer(serializers.ModelSerializer):
     def get_children_count(self, unit: Unit) -> int:
         return self.context.get("children_counts", {}).get(unit.pk, 0)
 
-    @extend_schema_field(lazy_serializer("portal.api.serializers.UnitTreeSerializer")(many=True))
+    @extend_schema_field(lazy_serializer("portal.api.serializers.units.UnitTreeSerializer")(many=True))
     def get_children(self, unit: Unit) -> list[dict]:
         return UnitTreeSerializer(getattr(unit, "tree_children", []), many=True, context=self.context).data
 
@@ -222,7 +159,7 @@ class UnitEventSerializer(serializers.ModelSerializer):
 class UnitListQuerySerializer(serializers.Serializer):
     """Query parameters of the unit list."""
 
-    parent = _unit_field(required=False, help_text=_("Only the direct sub-units of this unit id."))
+    parent = unit_field(required=False, help_text=_("Only the direct sub-units of this unit id."))
     root = serializers.BooleanField(required=False, default=False, help_text=_("Only root units."))
     search = serializers.CharField(
         required=False, allow_blank=True, default="", help_text=_("Name (accents optional) or code prefix.")
@@ -242,36 +179,14 @@ class UnitTreeQuerySerializer(serializers.Serializer):
     )
 
 
-# --- units: writes --------------------------------------------------------------------------
-
-
-class DecisionSerializer(serializers.Serializer):
-    """The legal act behind a change, shared by every unit write."""
-
-    effective_on = serializers.DateField(
-        required=False, allow_null=True, label=_("Effective on"), help_text=_("Today when left empty.")
-    )
-    decision_number = serializers.CharField(
-        required=False, allow_blank=True, max_length=100, label=_("Decision number")
-    )
-    decision_date = serializers.DateField(required=False, allow_null=True, label=_("Decision date"))
-    note = serializers.CharField(required=False, allow_blank=True, label=_("Note"))
-
-    def decision(self, *, default_effective_on=None) -> Decision:
-        data = self.validated_data
-        return Decision(
-            effective_on=data.get("effective_on") or default_effective_on,
-            number=data.get("decision_number", ""),
-            date=data.get("decision_date"),
-            note=data.get("note", ""),
-        )
+# --- writes ----------------------------------------------------------------------------------
 
 
 class UnitCreateSerializer(DecisionSerializer):
     name = serializers.CharField(allow_blank=True, label=_("Name"))
     short_name = serializers.CharField(required=False, allow_blank=True, default="", label=_("Short name"))
     unit_type = UnitTypeField(label=_("Unit type code"), help_text=_("Code in the loai_don_vi catalogue, e.g. SO."))
-    parent = _unit_field(required=False, allow_null=True, default=None, label=_("Parent unit id"))
+    parent = unit_field(required=False, allow_null=True, default=None, label=_("Parent unit id"))
     code = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -306,7 +221,7 @@ class UnitUpdateSerializer(DecisionSerializer):
 
 
 class UnitMoveSerializer(DecisionSerializer):
-    new_parent = _unit_field(label=_("New parent unit id"))
+    new_parent = unit_field(label=_("New parent unit id"))
     code_map = UnitIdKeyedField(
         child=serializers.CharField(allow_blank=True),
         required=False,
@@ -316,7 +231,7 @@ class UnitMoveSerializer(DecisionSerializer):
 
 
 class UnitMergeSerializer(DecisionSerializer):
-    target = _unit_field(label=_("Target unit id"), help_text=_("The unit that absorbs this one."))
+    target = unit_field(label=_("Target unit id"), help_text=_("The unit that absorbs this one."))
     code_map = UnitIdKeyedField(
         child=serializers.CharField(allow_blank=True), required=False, label=_("New identifier codes")
     )
@@ -336,7 +251,7 @@ class SplitPartSerializer(serializers.Serializer):
         label=_("Unit type code"),
         help_text=_("The source's type when left empty."),
     )
-    parent = _unit_field(
+    parent = unit_field(
         required=False,
         allow_null=True,
         default=None,
@@ -370,130 +285,3 @@ class UnitSplitSerializer(DecisionSerializer):
 
 class UnitDissolveSerializer(DecisionSerializer):
     pass
-
-
-# --- catalogues -----------------------------------------------------------------------------
-
-
-class CatalogueKindSerializer(serializers.ModelSerializer):
-    """A catalogue as listed, with its entry counts."""
-
-    entry_count = serializers.IntegerField(read_only=True, help_text=_("All entries, retired ones included."))
-    active_count = serializers.IntegerField(read_only=True, help_text=_("Entries in use."))
-
-    class Meta:
-        model = CatalogueKind
-        fields = [
-            "id",
-            "code",
-            "name",
-            "name_en",
-            "description",
-            "code_system",
-            "hierarchical",
-            "is_standard",
-            "data_version",
-            "entry_count",
-            "active_count",
-        ]
-        read_only_fields = fields
-
-
-class CatalogueKindDetailSerializer(CatalogueKindSerializer):
-    class Meta(CatalogueKindSerializer.Meta):
-        fields = [*CatalogueKindSerializer.Meta.fields, "source", "attribute_schema"]
-        read_only_fields = fields
-
-
-class CatalogueKindWriteSerializer(serializers.Serializer):
-    """Values for ``kind_save``; on PATCH only the fields sent."""
-
-    code = serializers.CharField(label=_("Code"), help_text=_("Lowercase letters, digits and _, e.g. dan_toc."))
-    name = serializers.CharField(allow_blank=True, label=_("Name"))
-    name_en = serializers.CharField(required=False, allow_blank=True, label=_("English name"))
-    description = serializers.CharField(required=False, allow_blank=True, label=_("Description"))
-    code_system = serializers.CharField(required=False, allow_blank=True, label=_("Code system"))
-    hierarchical = serializers.BooleanField(required=False, label=_("Hierarchical"))
-    attribute_schema = serializers.JSONField(
-        required=False,
-        label=_("Attribute schema"),
-        help_text=_("List of {key, label, type, required, kind?, choices?}."),
-    )
-    source = serializers.CharField(required=False, allow_blank=True, label=_("Source"))
-
-
-class CatalogueEntrySerializer(serializers.ModelSerializer):
-    kind = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("Catalogue code."))
-    parent_code = serializers.CharField(source="parent.code", read_only=True, allow_null=True, default=None)
-
-    class Meta:
-        model = CatalogueEntry
-        fields = [
-            "id",
-            "kind",
-            "code",
-            "code_system",
-            "label",
-            "label_en",
-            "parent",
-            "parent_code",
-            "valid_from",
-            "valid_to",
-            "order",
-            "active",
-            "retired_at",
-            "attributes",
-            "verification",
-            "data_version",
-            "locally_modified",
-        ]
-        read_only_fields = fields
-
-
-class CatalogueEntryWriteSerializer(serializers.Serializer):
-    """Values for ``entry_create`` / ``entry_update``; on PATCH only the fields sent."""
-
-    code = serializers.CharField(allow_blank=True, label=_("Code"))
-    code_system = serializers.CharField(required=False, allow_blank=True, label=_("Code system"))
-    label = serializers.CharField(allow_blank=True, label=_("Label"))
-    label_en = serializers.CharField(required=False, allow_blank=True, label=_("English label"))
-    parent = serializers.PrimaryKeyRelatedField(
-        queryset=CatalogueEntry.objects.select_related("kind"),
-        required=False,
-        allow_null=True,
-        label=_("Parent entry id"),
-    )
-    valid_from = serializers.DateField(required=False, allow_null=True, label=_("Valid from"))
-    valid_to = serializers.DateField(
-        required=False,
-        allow_null=True,
-        label=_("Valid until"),
-        help_text=_("Exclusive: the first day it no longer applies."),
-    )
-    order = serializers.IntegerField(required=False, min_value=0, label=_("Order"))
-    active = serializers.BooleanField(required=False, label=_("In use"))
-    attributes = serializers.JSONField(required=False, label=_("Attributes"))
-    verification = serializers.CharField(required=False, allow_blank=True, label=_("Verification"))
-
-
-class CatalogueEntryListQuerySerializer(serializers.Serializer):
-    on = serializers.DateField(
-        required=False, allow_null=True, default=None, help_text=_("Only entries valid on this day.")
-    )
-    include_retired = serializers.BooleanField(required=False, default=False, help_text=_("Also list retired entries."))
-    search = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text=_("Label (accents optional) or code prefix.")
-    )
-    parent = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text=_("Code of the parent entry.")
-    )
-
-
-class CatalogueEntryRetireSerializer(serializers.Serializer):
-    retired_on = serializers.DateField(
-        required=False,
-        allow_null=True,
-        default=None,
-        label=_("Retired on"),
-        help_text=_("Closes the validity on this day when given."),
-    )

@@ -1,0 +1,189 @@
+"""The unit-tree explorer: root units or search results, and one unit with its sub-units and history."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import FieldDoesNotExist
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from portal.choices import UnitEventKind
+from portal.models import Unit
+from portal.selectors import catalogue_entries, unit_children_counts, unit_events, unit_list, unit_roots
+from portal.services.units import QUOTA_FIELDS, UNIT_TYPE_KIND
+from portal.views import PermissionMixin, paginate, query_flag
+from portal.views.units.common import VIEW_PERMS, UnitTreeMixin, can_change_units
+
+
+def _parent_names(units) -> dict[int, Unit]:
+    """{unit id: parent} for a page of search results, in one query."""
+    steplen = Unit.steplen
+    parent_paths = {unit.path[:-steplen] for unit in units if unit.depth > 1}
+    if not parent_paths:
+        return {}
+    parents = {parent.path: parent for parent in unit_list(include_dissolved=True).filter(path__in=parent_paths)}
+    return {unit.pk: parents.get(unit.path[:-steplen]) for unit in units}
+
+
+def _rows(units, *, include_dissolved: bool, with_parents: bool = False) -> list[dict]:
+    units = list(units)
+    counts = unit_children_counts(units, include_dissolved=include_dissolved)
+    parents = _parent_names(units) if with_parents else {}
+    return [{"unit": unit, "children": counts.get(unit.pk, 0), "parent": parents.get(unit.pk)} for unit in units]
+
+
+def _value_text(value) -> str:
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return str(value)
+
+
+def _names(items) -> str:
+    return ", ".join(item.get("name", "") for item in items or [])
+
+
+def event_summary(event, *, unit_types: dict[int, str]) -> list[str]:
+    """Readable lines for an event, from the before/after values kept in ``details``."""
+    details = event.details or {}
+    before, after = details.get("before") or {}, details.get("after") or {}
+    lines: list[str] = []
+    change = _("%(field)s: %(before)s → %(after)s")
+
+    def field_label(key: str) -> str:
+        try:
+            return str(Unit._meta.get_field(key).verbose_name).capitalize()
+        except FieldDoesNotExist:  # an older event may name a field that no longer exists
+            return key
+
+    if event.kind in (UnitEventKind.CREATED, UnitEventKind.SPLIT_FROM):
+        if after.get("code"):
+            lines.append(_("Identifier code: %(code)s") % {"code": after["code"]})
+    elif event.kind in (UnitEventKind.RENAMED, UnitEventKind.CODE_CHANGED, UnitEventKind.UPDATED):
+        for key in after:
+            old, new = before.get(key), after.get(key)
+            if key == "unit_type":
+                old, new = unit_types.get(old, old), unit_types.get(new, new)
+            lines.append(change % {"field": field_label(key), "before": _value_text(old), "after": _value_text(new)})
+    elif event.kind == UnitEventKind.MOVED:
+        source = (details.get("from_parent") or {}).get("name") or "—"
+        target = (details.get("to_parent") or {}).get("name") or "—"
+        lines.append(_("From '%(source)s' to '%(target)s'") % {"source": source, "target": target})
+        if before.get("code") != after.get("code"):
+            lines.append(
+                change
+                % {
+                    "field": field_label("code"),
+                    "before": _value_text(before.get("code")),
+                    "after": _value_text(after.get("code")),
+                }
+            )
+    elif event.kind in (UnitEventKind.MERGED_INTO, UnitEventKind.ABSORBED):
+        absorbed = details.get("absorbed")
+        if absorbed:
+            lines.append(_("Absorbed: %(name)s") % {"name": absorbed.get("name", "")})
+        if details.get("moved_units"):
+            lines.append(_("Sub-units moved: %(units)s") % {"units": _names(details["moved_units"])})
+        if details.get("people_moved"):
+            lines.append(_("People moved: %(count)s") % {"count": details["people_moved"]})
+        quotas_before, quotas_after = details.get("quotas_before") or {}, details.get("quotas_after") or {}
+        for key in QUOTA_FIELDS:
+            if key in quotas_after and quotas_before.get(key) != quotas_after.get(key):
+                lines.append(
+                    change % {"field": field_label(key), "before": quotas_before.get(key), "after": quotas_after[key]}
+                )
+    elif event.kind == UnitEventKind.SPLIT:
+        lines.append(_("New units: %(units)s") % {"units": _names(details.get("parts"))})
+        if details.get("dissolved"):
+            lines.append(_("The source unit was dissolved."))
+    return [str(line) for line in lines]
+
+
+def _events(unit: Unit) -> list[dict]:
+    events = list(unit_events(unit=unit))
+    unit_types: dict[int, str] = {}
+    if any(
+        event.kind == UnitEventKind.UPDATED and "unit_type" in (event.details.get("after") or {}) for event in events
+    ):
+        unit_types = dict(catalogue_entries(kind=UNIT_TYPE_KIND, include_retired=True).values_list("pk", "label"))
+    return [{"event": event, "summary": event_summary(event, unit_types=unit_types)} for event in events]
+
+
+class UnitIndexView(PermissionMixin, UnitTreeMixin, TemplateView):
+    """The root units, or the units matching a search anywhere in the tree."""
+
+    permissions = VIEW_PERMS
+    template_name = "portal/units/index.html"
+    page_title = _("Unit tree")
+
+    def get_breadcrumbs_items(self):
+        return self.tree_breadcrumbs()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "").strip()
+        show_dissolved = query_flag(self.request, "dissolved")
+        if query:
+            units = unit_list(search=query, include_dissolved=show_dissolved)
+        else:
+            units = unit_roots(include_dissolved=show_dissolved).order_by("path")
+        page = paginate(self.request, units)
+        context.update(
+            query=query,
+            show_dissolved=show_dissolved,
+            page=page,
+            rows=_rows(page.object_list, include_dissolved=show_dissolved, with_parents=bool(query)),
+            can_change=can_change_units(self.request.user),
+        )
+        return context
+
+
+class UnitDetailView(PermissionMixin, UnitTreeMixin, TemplateView):
+    """One unit: details, breadcrumb of ancestors, sub-units (paginated) and history."""
+
+    permissions = VIEW_PERMS
+    template_name = "portal/units/detail.html"
+
+    def load_objects(self):
+        self.unit = get_object_or_404(
+            unit_list(include_dissolved=True).select_related("successor"), pk=self.kwargs["pk"]
+        )
+        self.ancestors = list(self.unit.get_ancestors())
+
+    def get_page_title(self):
+        return self.unit.name
+
+    def get_breadcrumbs_items(self):
+        return self.tree_breadcrumbs(self.unit, ancestors=self.ancestors)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        unit = self.unit
+        query = self.request.GET.get("q", "").strip()
+        show_dissolved = query_flag(self.request, "dissolved")
+        if query:
+            # Search the whole subtree of this unit, not only its direct sub-units.
+            units = unit_list(search=query, include_dissolved=show_dissolved).filter(
+                path__startswith=unit.path, depth__gt=unit.depth
+            )
+        else:
+            units = unit_list(parent=unit, include_dissolved=show_dissolved)
+        page = paginate(self.request, units)
+        context.update(
+            unit=unit,
+            ancestors=self.ancestors,
+            parent=self.ancestors[-1] if self.ancestors else None,
+            query=query,
+            show_dissolved=show_dissolved,
+            page=page,
+            rows=_rows(page.object_list, include_dissolved=show_dissolved, with_parents=bool(query)),
+            events=_events(unit),
+            can_change=can_change_units(self.request.user) and unit.is_active,
+        )
+        return context
