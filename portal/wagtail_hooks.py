@@ -95,3 +95,12 @@ def register_portal_permissions():
     return Permission.objects.filter(
         Q(content_type__app_label="portal", content_type__model__in=["unit", "cataloguekind", "catalogueentry"])
     )
+
+
+# Not used by the product (yet): kept installed because Wagtail needs them, hidden from the menu.
+HIDDEN_MENU_ITEMS = {"images", "documents", "help"}
+
+
+@hooks.register("construct_main_menu")
+def hide_unused_menu_items(request, menu_items):
+    menu_items[:] = [item for item in menu_items if item.name not in HIDDEN_MENU_ITEMS]

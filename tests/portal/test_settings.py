@@ -52,3 +52,21 @@ def test_admin_language_is_vietnamese_by_default_and_english_per_user(client, ad
     response = client.get("/admin/")
     assert 'lang="en"' in response.content.decode()
     assert "System status" in response.content.decode()
+
+
+def test_browser_language_does_not_override_vietnamese(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    page = response.content.decode()
+    assert 'lang="vi"' in page and "Tình trạng hệ thống" in page
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert " ".join(title.split()).endswith(" - Hồ sơ CBCCVC")
+
+
+def test_language_cookie_switches_to_english(client, db):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/admin/login/"})
+    page = client.get("/admin/login/").content.decode()
+    assert 'lang="en"' in page and "Sign in to the personnel records portal" in page
+    client.post("/i18n/setlang/", {"language": "vi", "next": "/admin/login/"})
+    page = client.get("/admin/login/").content.decode()
+    assert 'lang="vi"' in page and "Đăng nhập cổng hồ sơ cán bộ, công chức, viên chức" in page
