@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -205,8 +206,13 @@ def _check_expanded_size(content: bytes) -> None:
         raise ValidationError(_("The file is not a valid Excel workbook (.xlsx).")) from exc
 
 
-def _header_map(header: list, columns: list[Column]) -> dict[int, Column]:
+def _header_map(header: list, columns: list[Column], kind: CatalogueKind) -> dict[int, Column]:
     wanted = {fold(column.header): column for column in columns}
+    # A workbook exported in the other language imports too: headers are known in every language.
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for column, translated in zip(columns, catalogue_columns(kind), strict=True):
+                wanted.setdefault(fold(translated.header), column)
     # Attribute columns are also recognised by their bare key ("[salary_group]" or "salary_group").
     for column in columns:
         if column.spec:
@@ -280,7 +286,7 @@ def catalogue_import_xlsx(*, kind: CatalogueKind, content: bytes, actor=None, dr
     if not rows:
         raise ValidationError(_("The workbook is empty."))
     columns = catalogue_columns(kind)
-    mapping = _header_map(rows[0], columns)
+    mapping = _header_map(rows[0], columns, kind)
     header_of = {column.key: column.header for column in columns}
     result = ImportResult()
     with transaction.atomic():

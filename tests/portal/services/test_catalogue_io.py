@@ -538,3 +538,16 @@ def test_a_file_may_close_a_period_and_open_the_next_one():
     assert (result.created, result.updated) == (1, 1)
     current = selectors.catalogue_entries(kind="luong_co_so", on=datetime.date(2027, 8, 1))
     assert [entry.attributes["amount"] for entry in current] == [2700000]
+
+
+def test_a_workbook_exported_in_english_imports_under_vietnamese():
+    from django.utils import translation
+
+    dan_toc = kind("dan_toc")
+    with translation.override("en"):
+        content = catalogue_export_xlsx(kind=dan_toc)
+    assert openpyxl.load_workbook(io.BytesIO(content))[SHEET_NAME].cell(row=1, column=1).value == "Code"
+    with translation.override("vi"):
+        result = catalogue_import_xlsx(kind=dan_toc, content=content)
+    assert result.errors == []
+    assert result.unchanged == dan_toc.entries.count() and not result.applied
