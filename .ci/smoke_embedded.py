@@ -84,7 +84,10 @@ def main() -> None:
     print(f"smoke: up in {time.monotonic() - started:.1f} s at {base}")
     try:
         logins = json.loads((var_dir / "demo_logins.json").read_text())
-        username, password = next(iter(logins.items()))
+        username, login = next(iter(logins.items()))
+        password = login["password"]
+        if len(logins) < 6:
+            fail(f"expected one demo login per role, got {sorted(logins)}")
         if f"{username} / {password}" not in "".join(lines):
             fail("the demo login was not printed")
         session = requests.Session()

@@ -6,3 +6,9 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Platform")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from portal import receivers  # noqa: F401  (sign-in signal receivers)
+        from portal.audit import install as install_audit_context
+
+        install_audit_context()

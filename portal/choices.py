@@ -35,3 +35,38 @@ class AttributeType(models.TextChoices):
     CHOICE = "choice", _("Choice from a list")
     ENTRY = "entry", _("Entry of another catalogue")
     ENTRY_LIST = "entry_list", _("Entries of another catalogue")
+
+
+class Role(models.TextChoices):
+    """Roles of the regulations (Sở Nội vụ → unit admins → clerks, approvers, leaders, individuals)."""
+
+    SYSTEM_ADMIN = "system_admin", _("System administrator (Sở Nội vụ)")
+    UNIT_ADMIN = "unit_admin", _("Unit administrator")
+    HR_CLERK = "hr_clerk", _("HR clerk")
+    APPROVER = "approver", _("Approver (head of unit or delegate)")
+    LEADER = "leader", _("Leader (read-only aggregates)")
+    INDIVIDUAL = "individual", _("Individual (own dossier)")
+
+
+class FieldTarget(models.TextChoices):
+    UNIT = "unit", _("Units")
+    DOSSIER = "dossier", _("Dossiers")
+
+
+class FieldType(models.TextChoices):
+    TEXT = "text", _("Text")
+    LONG_TEXT = "long_text", _("Long text")
+    INTEGER = "integer", _("Integer")
+    DECIMAL = "decimal", _("Decimal number")
+    DATE = "date", _("Date")
+    BOOLEAN = "boolean", _("Yes/no")
+    CHOICE = "choice", _("Choice from a catalogue")
+    MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice from a catalogue")
+    FILE = "file", _("File")
+
+
+class FieldSensitivity(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    INTERNAL = "internal", _("Internal")
+    CONFIDENTIAL = "confidential", _("Confidential")
+    SECRET = "secret", _("Secret (state secret)")

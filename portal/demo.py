@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import json
 import random
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from portal.models import CatalogueKind, Unit
+from portal.choices import Role
+from portal.models import CatalogueKind, Grant, Unit
 from portal.selectors import catalogue_entry_get
 from portal.services.admin_units import REFORM_DAY, admin_units_load
 from portal.services.catalogue_data import catalogues_load_standard
+from portal.services.passwords import password_generate
 from portal.services.units import Decision, unit_create
 
 
@@ -242,27 +244,75 @@ def step_communes(context: SeedContext) -> None:
             Unit.objects.filter(pk=commune.pk).update(quota_civil_servants=rng.randint(30, 45))
 
 
-def step_system_admin(context: SeedContext) -> None:
-    """The Sở Nội vụ system administrator (a superuser until roles exist)."""
+DEMO_ACCOUNTS = [
+    # username, first name, last name, role, unit (None: whole province; "root"; or a unit name)
+    ("quantri", "Quản trị", "Sở Nội vụ", Role.SYSTEM_ADMIN, None),
+    ("qtdv.sgddt", "Hà", "Nguyễn Thị", Role.UNIT_ADMIN, "Sở Giáo dục và Đào tạo"),
+    ("canbo.sgddt", "Minh", "Trần Văn", Role.HR_CLERK, "Sở Giáo dục và Đào tạo"),
+    ("giamdoc.sgddt", "Hùng", "Lê Quốc", Role.APPROVER, "Sở Giáo dục và Đào tạo"),
+    ("lanhdao.tinh", "Lan", "Phạm Thị", Role.LEADER, "root"),
+    ("canhan.demo", "Thắng", "Nguyễn Văn", Role.INDIVIDUAL, "school"),
+]
+
+
+def read_demo_logins() -> dict[str, dict]:
+    """{username: {"password": ..., "role": ...}} from var/demo_logins.json (0600, never committed)."""
     from portal.runtime import var_dir
 
-    logins_file = var_dir() / "demo_logins.json"
-    saved = json.loads(logins_file.read_text()) if logins_file.exists() else {}
+    path = var_dir() / "demo_logins.json"
+    saved = json.loads(path.read_text()) if path.exists() else {}
+    # Files written before roles existed hold {username: password}.
+    return {
+        name: value if isinstance(value, dict) else {"password": value, "role": ""} for name, value in saved.items()
+    }
+
+
+def _write_demo_logins(saved: dict) -> None:
+    from portal.runtime import var_dir
+
+    path = var_dir() / "demo_logins.json"
+    path.write_text(json.dumps(saved, ensure_ascii=False, indent=2))
+    path.chmod(0o600)
+
+
+def step_accounts(context: SeedContext) -> None:
+    """One account per role in the demo province (passwords random, kept in var/demo_logins.json).
+
+    Demo accounts are not forced to change their password so that the demo opens
+    directly; real accounts created by admins are.
+    """
+    from portal.services.passwords import password_set
+
+    saved = read_demo_logins()
     user_model = get_user_model()
-    username = "quantri"
-    password = saved.get(username)
-    user = user_model.objects.filter(username=username).first()
-    if user is None or password is None:
-        password = password or f"Demo-{secrets.token_urlsafe(9)}"
-        user = user or user_model(username=username, first_name="Quản trị", last_name="Sở Nội vụ")
-        user.is_staff = True
-        user.is_superuser = True
-        user.set_password(password)
-        user.save()
-        saved[username] = password
-        logins_file.write_text(json.dumps(saved, ensure_ascii=False, indent=2))
-        logins_file.chmod(0o600)
-    context.logins.append({"role": "Quản trị hệ thống (Sở Nội vụ)", "username": username, "password": password})
+    root = context.units["province"][0]
+    education = next((unit for unit in context.units.get("departments", []) if "Giáo dục" in unit.name), root)
+    school = (
+        Unit.objects.filter(path__startswith=education.path, unit_type__code="TRUONG_THPT", dissolved_on__isnull=True)
+        .order_by("path")
+        .first()
+        or education
+    )
+    today = timezone.localdate()
+    for username, first, last, role, where in DEMO_ACCOUNTS:
+        unit = {None: None, "root": root, "school": school}.get(where, education if where else None)
+        user = user_model.objects.filter(username=username).first()
+        entry = saved.get(username, {})
+        if user is None:
+            user = user_model(username=username, first_name=first, last_name=last, unit=unit or root, is_staff=True)
+            user.is_superuser = role == Role.SYSTEM_ADMIN
+            user.set_unusable_password()
+            user.save()
+        if not entry.get("password") or not user.has_usable_password():
+            password = password_generate()
+            password_set(user=user, raw_password=password, validate=False)
+            entry = {"password": password}
+        if not Grant.objects.filter(user=user, role=role, unit=unit, revoked_at__isnull=True).exists():
+            Grant.objects.create(user=user, role=role, unit=unit, starts_on=today, note="Dữ liệu mẫu")
+        entry["role"] = str(Role(role).label)
+        saved[username] = entry
+        context.logins.append({"role": entry["role"], "username": username, "password": entry["password"]})
+    _write_demo_logins(saved)
 
 
 def step_schedules(context: SeedContext) -> None:
@@ -284,7 +334,7 @@ for _name, _step in [
     ("admin_units", step_admin_units),
     ("departments", step_departments),
     ("communes", step_communes),
-    ("system_admin", step_system_admin),
+    ("accounts", step_accounts),
     ("schedules", step_schedules),
 ]:
     register_seed_step(_name, _step)

@@ -15,7 +15,6 @@ demo), ``HOSO_VAR_DIR`` (default ./var).
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -108,13 +107,13 @@ def main() -> int:
 
     url = f"http://{host}:{port}/"
     if _wait_http(f"{url}admin/login/"):
-        logins_file = runtime.var_dir() / "demo_logins.json"
-        logins = json.loads(logins_file.read_text()) if logins_file.exists() else {}
+        from portal.demo import read_demo_logins
+
         print("\n" + "=" * 72)
         print(f"Hồ sơ CBCCVC đang chạy tại {url}admin/")
         print(f"API: {url}api/docs/")
-        for username, password in logins.items():
-            print(f"Đăng nhập mẫu (quản trị hệ thống): {username} / {password}")
+        for username, login in read_demo_logins().items():
+            print(f"Đăng nhập mẫu — {login['role'] or 'quản trị'}: {username} / {login['password']}")
         print("Nhấn Ctrl-C để dừng.")
         print("=" * 72 + "\n", flush=True)
     else:

@@ -26,3 +26,23 @@ class VietnameseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language() or code)
         return response
+
+
+class WagtailUserAdminGuard:
+    """Wagtail's own user and group screens list every account, unscoped: superusers only.
+
+    Accounts are managed through the scoped "Tài khoản" screens (portal.views.accounts);
+    anyone else asking for /admin/users/ or /admin/groups/ gets 404.
+    """
+
+    PREFIXES = ("/admin/users/", "/admin/groups/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(self.PREFIXES) and not getattr(request.user, "is_superuser", False):
+            from django.http import Http404
+
+            raise Http404
+        return self.get_response(request)

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "django_celery_beat",
+    "pgtrigger",
+    "pghistory",
+    "pghistory.admin",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -76,6 +79,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.audit.AuditContextMiddleware",
+    "portal.middleware.WagtailUserAdminGuard",
+    "portal.security_middleware.PasswordPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -120,12 +126,23 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Password and login policy (Đồng Tháp QĐ 37/2024 Điều 10; Kon Tum Điều 15): limits come from
+# the SecurityPolicy setting (portal.validators); locked accounts cannot sign in.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "portal.validators.PolicyMinimumLengthValidator"},
+    {"NAME": "portal.validators.CharacterClassesValidator"},
+    {"NAME": "portal.validators.PersonNameValidator"},
+    {"NAME": "portal.validators.BirthDateValidator"},
+    {"NAME": "portal.validators.UnitNameValidator"},
+    {"NAME": "portal.validators.PasswordHistoryValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "portal.auth_backends.PolicyModelBackend",
+    # Roles held through grants answer Django's model-permission checks (portal/grant_permissions.py).
+    "portal.grant_permissions.GrantPermissionBackend",
+]
+WAGTAILADMIN_USER_LOGIN_FORM = "portal.views.passwords.PolicyLoginForm"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 30 * 60))
 SESSION_SAVE_EVERY_REQUEST = True  # inactivity expiry, not absolute expiry
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
@@ -217,6 +234,9 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "xlsx", "csv", "docx", "odt", "jpg", "jpeg", "p
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_LOGIN_URL = "/admin/login/"
+# Passwords change only through the policy (history, forced change); resets are done by an administrator.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CATALOGUE_IMPORT_MAX_BYTES = int(os.environ.get("CATALOGUE_IMPORT_MAX_BYTES", 5 * 1024 * 1024))

@@ -18,6 +18,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_catalogues", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def private_var_dir(tmp_path, monkeypatch):
+    """Files a test writes under var/ (demo logins, uploads) go to its own temporary directory."""
+    monkeypatch.setenv("HOSO_VAR_DIR", str(tmp_path / "var"))
+
+
 @pytest.fixture
 def admin_user(django_user_model):
     return django_user_model.objects.create_superuser(username="quantri", password="Mk@2026-quantri", email="")

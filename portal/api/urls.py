@@ -11,11 +11,16 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import DefaultRouter
 
 from portal.api.views import CatalogueEntryViewSet, CatalogueKindViewSet, UnitViewSet
+from portal.api.views.accounts import AccountViewSet, GrantViewSet
+from portal.api.views.fields import FieldDefinitionViewSet
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
 router.register("catalogues", CatalogueKindViewSet, basename="catalogue")
+router.register("custom-fields", FieldDefinitionViewSet, basename="custom-field")
 router.register(r"catalogues/(?P<kind_code>[a-z][a-z0-9_]*)/entries", CatalogueEntryViewSet, basename="catalogue-entry")
+router.register("accounts", AccountViewSet, basename="account")
+router.register(r"accounts/(?P<account_pk>\d+)/grants", GrantViewSet, basename="account-grant")
 
 
 def only_api_endpoints(endpoints):

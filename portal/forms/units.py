@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms.common import DecisionForm, VietnameseDateField
+from portal.forms.fields import CustomFieldsMixin
 from portal.models import Unit
 from portal.selectors import catalogue_entries, unit_list
 from portal.services.units import QUOTA_FIELDS, UNIT_TYPE_KIND, SplitPart
@@ -51,8 +52,9 @@ class UnitTypeField(forms.ModelChoiceField):
         return obj.label
 
 
-class UnitForm(DecisionForm):
-    """Create a unit or change its details (``unit_create`` / ``unit_update``)."""
+class UnitForm(CustomFieldsMixin, DecisionForm):
+    """Create a unit or change its details (``unit_create`` / ``unit_update``), with one
+    field per active unit custom field (``CustomFieldsMixin``)."""
 
     name = forms.CharField(label=_("Name"), max_length=300, required=False)
     short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
@@ -87,6 +89,11 @@ class UnitForm(DecisionForm):
                 initial.setdefault(name, getattr(unit, name))
             initial.setdefault("unit_type", unit.unit_type_id)
         super().__init__(*args, **kwargs)
+        self.add_custom_fields(unit.custom_fields if unit is not None else {})
+
+    def unit_fields(self):
+        custom = self.custom_field_names()
+        return [field for field in super().unit_fields() if field.name not in custom]
 
     def quotas(self) -> dict[str, int]:
         return {key: self.cleaned_data[key] for key in QUOTA_FIELDS if self.cleaned_data.get(key) is not None}
@@ -104,6 +111,7 @@ class UnitForm(DecisionForm):
         }
         if data.get("unit_type") is not None:
             values["unit_type"] = data["unit_type"]
+        values["custom_fields"] = self.custom_field_values()
         return values
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
 from portal.choices import UnitEventKind
+from portal.scoping import ScopeSpec
 
 
 class Unit(MP_Node):
@@ -20,6 +21,7 @@ class Unit(MP_Node):
 
     node_order_by = None
     steplen = 4
+    scope = ScopeSpec(unit_path="path", readable_by_all=True)
 
     name = models.CharField(_("name"), max_length=300)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
@@ -46,6 +48,7 @@ class Unit(MP_Node):
     quota_civil_servants = models.PositiveIntegerField(_("civil-servant positions"), default=0)
     quota_public_employees = models.PositiveIntegerField(_("public-employee positions"), default=0)
     quota_contracts_111 = models.PositiveIntegerField(_("NĐ 111 contracts"), default=0)
+    custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -224,7 +224,7 @@ def entry_usages(entry: CatalogueEntry) -> list[tuple[str, int]]:
     for relation in CatalogueEntry._meta.get_fields(include_hidden=True):
         if not (relation.is_relation and relation.auto_created and not relation.concrete):
             continue
-        if relation.one_to_many or relation.one_to_one:
+        if (relation.one_to_many or relation.one_to_one) and not _is_audit_model(relation.related_model):
             model = relation.related_model
             count = model._default_manager.filter(**{relation.field.name: entry}).count()
             if count:
@@ -242,6 +242,13 @@ def entry_usages(entry: CatalogueEntry) -> list[tuple[str, int]]:
                     (_("catalogue '%(kind)s' (%(attr)s)") % {"kind": kind.name, "attr": spec["label"]}, count)
                 )
     return usages
+
+
+def _is_audit_model(model) -> bool:
+    """Audit events refer to what they record; they are history, not uses."""
+    import pghistory.models
+
+    return issubclass(model, pghistory.models.Event)
 
 
 def entry_delete(*, entry: CatalogueEntry, actor=None) -> None:

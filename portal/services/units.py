@@ -25,6 +25,7 @@ from portal.choices import UnitEventKind
 from portal.identifiers import normalize_code
 from portal.models import CatalogueEntry, Unit, UnitEvent
 from portal.services.common import actor_label, format_date, today
+from portal.services.fields import custom_fields_clean
 from portal.services.unit_codes import (
     anchors_after,
     check_code_nesting,
@@ -38,7 +39,16 @@ from portal.text import fold, nfc
 
 UNIT_TYPE_KIND = "loai_don_vi"
 QUOTA_FIELDS = ("quota_civil_servants", "quota_public_employees", "quota_contracts_111")
-EDITABLE_FIELDS = ("name", "short_name", "code", "admin_area_code", "unit_type", "established_on", *QUOTA_FIELDS)
+EDITABLE_FIELDS = (
+    "name",
+    "short_name",
+    "code",
+    "admin_area_code",
+    "unit_type",
+    "established_on",
+    *QUOTA_FIELDS,
+    "custom_fields",
+)
 
 
 class UnitMemberHandler(Protocol):
@@ -209,9 +219,14 @@ def unit_create(
     established_on: datetime.date | None = None,
     quotas: dict[str, int] | None = None,
     decision: Decision | None = None,
+    custom_fields: dict | None = None,
     actor=None,
 ) -> Unit:
     """Create a unit (a root when ``parent`` is None) and its "created" event.
+
+    ``custom_fields`` are checked by ``portal.services.fields.custom_fields_clean``;
+    None (callers that do not handle custom fields, such as a split) stores none
+    without checking required ones.
 
     Raises ``ValidationError`` for an empty name, a retired or wrong unit type, a
     dissolved parent, or an identifier code that is malformed, does not nest under
@@ -229,6 +244,7 @@ def unit_create(
         check_code_nesting(code, nearest_coded_ancestor(parent), unit_name=name)
         check_codes_unique({code: name}, exclude_ids=set())
     quotas = _clean_quotas(quotas or {})
+    custom = {} if custom_fields is None else custom_fields_clean(target="unit", values=custom_fields)
     values = {
         "name": name,
         "name_folded": fold(name),
@@ -238,6 +254,7 @@ def unit_create(
         "admin_area_code": nfc(admin_area_code),
         "established_on": established_on or decision.effective_on,
         **quotas,
+        "custom_fields": custom,
     }
     try:
         with transaction.atomic():
@@ -293,6 +310,10 @@ def unit_update(*, unit: Unit, changes: dict, decision: Decision | None = None, 
         if "unit_type" in cleaned and cleaned["unit_type"] != unit.unit_type:
             _check_unit_type(cleaned["unit_type"])
         cleaned.update(_clean_quotas({k: v for k, v in cleaned.items() if k in QUOTA_FIELDS}))
+        if "custom_fields" in cleaned:
+            cleaned["custom_fields"] = custom_fields_clean(
+                target="unit", values=cleaned["custom_fields"], instance=unit
+            )
         code_plan: dict[int, tuple[str, str]] = {}
         if "code" in cleaned:
             cleaned["code"] = normalize_code(cleaned["code"])

@@ -56,6 +56,12 @@ def test_seed_demo_is_deterministic_and_rerunnable():
     # Rerunning adds nothing; the same seed on an empty database gives the same tree.
     demo_seed(SeedContext(province_code=82, seed=7, communes=4, log=lambda *_: None))
     assert list(Unit.objects.order_by("path").values_list("name", "code", "quota_public_employees")) == first
+    from django.contrib.auth import get_user_model
+
+    from portal.models import Grant
+
+    Grant.objects.all().delete()
+    get_user_model().objects.all().delete()
     UnitEvent.objects.all().delete()
     Unit.objects.all().delete()
     demo_seed(SeedContext(province_code=82, seed=7, communes=4, log=lambda *_: None))
@@ -75,3 +81,25 @@ def test_seed_demo_command_prints_the_admin_login(capsys, settings, tmp_path, mo
     assert user.check_password(password) and user.is_superuser
     call_command("seed_demo", "--if-empty")
     assert "bỏ qua" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_one_login_per_role():
+    from django.contrib.auth import get_user_model
+
+    from portal.choices import Role
+    from portal.demo import read_demo_logins
+    from portal.models import Grant
+
+    context = demo_seed(SeedContext(province_code=82, communes=2, log=lambda *_: None))
+    assert {grant.role for grant in Grant.objects.all()} == set(Role.values)
+    logins = read_demo_logins()
+    assert len(logins) == len(Role.values) == len(context.logins)
+    users = get_user_model().objects
+    for username, login in logins.items():
+        assert users.get(username=username).check_password(login["password"])
+    clerk = users.get(username="canbo.sgddt")
+    assert clerk.grants.get().unit.name == "Sở Giáo dục và Đào tạo" and not clerk.is_superuser
+    # Rerunning keeps the accounts and their passwords.
+    demo_seed(SeedContext(province_code=82, communes=2, log=lambda *_: None))
+    assert read_demo_logins() == logins and Grant.objects.count() == len(Role.values)

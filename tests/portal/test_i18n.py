@@ -46,7 +46,13 @@ def _template_msgids() -> set[str]:
 
 def test_every_message_has_a_vietnamese_translation():
     catalogue = polib.pofile(str(PO_FILE))
-    translated = {entry.msgid for entry in catalogue if entry.msgstr and "fuzzy" not in entry.flags}
+    translated = {
+        msgid
+        for entry in catalogue
+        if (entry.msgstr or entry.msgstr_plural.get(0)) and "fuzzy" not in entry.flags
+        for msgid in (entry.msgid, entry.msgid_plural)
+        if msgid
+    }
     missing = sorted((_python_msgids() | _template_msgids()) - translated)
     assert not missing, f"{len(missing)} messages lack a Vietnamese translation, e.g. {missing[:10]}"
 

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.api.serializers.common import DecisionSerializer, UnitIdKeyedField, UnitTypeField, unit_field
+from portal.api.serializers.fields import CustomFieldsReadField, custom_fields_write_field
 from portal.models import CatalogueEntry, Unit, UnitEvent
 from portal.services.units import SplitPart
 
@@ -50,6 +51,7 @@ class UnitSerializer(serializers.ModelSerializer):
     children_count = serializers.SerializerMethodField(help_text=_("Number of direct sub-units."))
     is_active = serializers.BooleanField(read_only=True, help_text=_("False once the unit is dissolved."))
     quotas = QuotasSerializer(source="*", read_only=True)
+    custom_fields = CustomFieldsReadField(target="unit")
 
     class Meta:
         model = Unit
@@ -68,6 +70,7 @@ class UnitSerializer(serializers.ModelSerializer):
             "is_active",
             "children_count",
             "quotas",
+            "custom_fields",
         ]
         read_only_fields = fields
 
@@ -199,6 +202,7 @@ class UnitCreateSerializer(DecisionSerializer):
     )
     established_on = serializers.DateField(required=False, allow_null=True, default=None, label=_("Established on"))
     quotas = QuotasSerializer(required=False, label=_("Staffing quotas"))
+    custom_fields = custom_fields_write_field()
 
 
 class UnitUpdateSerializer(DecisionSerializer):
@@ -211,6 +215,7 @@ class UnitUpdateSerializer(DecisionSerializer):
     admin_area_code = serializers.CharField(required=False, allow_blank=True, label=_("Administrative area code"))
     established_on = serializers.DateField(required=False, allow_null=True, label=_("Established on"))
     quotas = QuotasSerializer(required=False, label=_("Staffing quotas"))
+    custom_fields = custom_fields_write_field()
 
     def changes(self) -> dict:
         data = dict(self.validated_data)

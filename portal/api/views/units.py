@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from portal import selectors
@@ -12,6 +16,7 @@ from portal.api import serializers as api
 from portal.api.views.common import BAD_REQUEST, ServiceCallMixin
 from portal.identifiers import normalize_code
 from portal.models import Unit
+from portal.scoping import CHANGE, is_system_admin, restrict
 from portal.services.units import unit_create, unit_dissolve, unit_merge, unit_move, unit_split, unit_update
 
 
@@ -38,7 +43,20 @@ class UnitViewSet(ServiceCallMixin, viewsets.GenericViewSet):
     }
 
     def get_queryset(self):
-        return selectors.unit_list(include_dissolved=True)
+        units = selectors.unit_list(include_dissolved=True)
+        if self.request.method not in SAFE_METHODS:
+            # Writes reach only the units the account may change: others answer 404.
+            return restrict(self.request.user, CHANGE, units)
+        return units
+
+    def require_in_scope(self, unit: Unit | None) -> None:
+        """A target unit (parent, new parent, merge target) outside the account's scope answers 404."""
+        if unit is None:
+            if not is_system_admin(self.request.user):
+                raise PermissionDenied(_("Only the system administrator can add a root unit."))
+            return
+        if not restrict(self.request.user, CHANGE, Unit.objects.filter(pk=unit.pk)).exists():
+            raise Http404
 
     def get_serializer_class(self):
         # The browsable API asks the list and detail views for their POST / PATCH forms.
@@ -132,6 +150,7 @@ class UnitViewSet(ServiceCallMixin, viewsets.GenericViewSet):
     def create(self, request):
         form = self.parse(api.UnitCreateSerializer)
         data = form.validated_data
+        self.require_in_scope(data["parent"])
         unit = self.call_service(
             unit_create,
             name=data["name"],
@@ -142,6 +161,7 @@ class UnitViewSet(ServiceCallMixin, viewsets.GenericViewSet):
             admin_area_code=data["admin_area_code"],
             established_on=data["established_on"],
             quotas=dict(data.get("quotas") or {}),
+            custom_fields=dict(data.get("custom_fields") or {}),
             decision=form.decision(default_effective_on=data["established_on"]),
         )
         return Response(self.render_detail(unit), status=status.HTTP_201_CREATED)
@@ -160,6 +180,7 @@ class UnitViewSet(ServiceCallMixin, viewsets.GenericViewSet):
         unit = self.get_object()
         form = self.parse(api.UnitMoveSerializer)
         data = form.validated_data
+        self.require_in_scope(data["new_parent"])
         unit = self.call_service(
             unit_move,
             unit=unit,
@@ -176,6 +197,7 @@ class UnitViewSet(ServiceCallMixin, viewsets.GenericViewSet):
         source = self.get_object()
         form = self.parse(api.UnitMergeSerializer)
         data = form.validated_data
+        self.require_in_scope(data["target"])
         target = self.call_service(
             unit_merge,
             source=source,

@@ -21,7 +21,7 @@ from portal.views.units.actions import (
     UnitSplitView,
 )
 from portal.views.units.common import CHANGE_PERMS, VIEW_PERMS, UnitTreeMixin, can_change_units, can_view_units
-from portal.views.units.explorer import UnitDetailView, UnitIndexView, event_summary
+from portal.views.units.explorer import UnitDetailView, UnitExportView, UnitIndexView, event_summary
 
 __all__ = [
     "CHANGE_PERMS",
@@ -32,6 +32,7 @@ __all__ = [
     "UnitDetailView",
     "UnitDissolveView",
     "UnitEditView",
+    "UnitExportView",
     "UnitIndexView",
     "UnitMergeView",
     "UnitMoveView",
@@ -50,6 +51,7 @@ def unit_urls():
         path("", UnitIndexView.as_view(), name="index"),
         path("add/", UnitCreateView.as_view(), name="add_root"),
         path("<int:pk>/", UnitDetailView.as_view(), name="detail"),
+        path("<int:pk>/export/", UnitExportView.as_view(), name="export"),
         path("<int:pk>/add/", UnitCreateView.as_view(), name="add_child"),
         path("<int:pk>/edit/", UnitEditView.as_view(), name="edit"),
         path("<int:pk>/move/", UnitMoveView.as_view(), name="move"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -20,6 +20,7 @@ from portal.forms import (
     UnitSplitForm,
     split_part_formset,
 )
+from portal.scoping import CHANGE, is_system_admin, restrict
 from portal.selectors import unit_list
 from portal.services.units import unit_create, unit_dissolve, unit_merge, unit_move, unit_split, unit_update
 from portal.views import PermissionMixin, apply_service_errors
@@ -40,7 +41,8 @@ class UnitActionView(PermissionMixin, UnitTreeMixin, FormView):
     chooser_field: str | None = None
 
     def load_objects(self):
-        self.unit = get_object_or_404(unit_list(include_dissolved=True), pk=self.kwargs["pk"])
+        # Only units the account may change: out of scope answers 404 like a missing unit.
+        self.unit = get_object_or_404(changeable_units(self.request.user), pk=self.kwargs["pk"])
 
     def get_page_title(self):
         return self.action_label
@@ -56,6 +58,8 @@ class UnitActionView(PermissionMixin, UnitTreeMixin, FormView):
         if self.chooser_field:
             query = self.request.GET.get("q", "").strip()
             options = unit_list(search=query) if query else unit_list()
+            # Targets (new parent, merge target) must lie in the account's scope too.
+            options = restrict(self.request.user, CHANGE, options)
             form.fields[self.chooser_field].show_options(options[:CHOOSER_LIMIT] if query else options)
         return form
 
@@ -85,7 +89,7 @@ class UnitActionView(PermissionMixin, UnitTreeMixin, FormView):
         try:
             message, target = self.perform(form)
         except ValidationError as exc:
-            apply_service_errors(form, exc, field_map=self.field_map)
+            apply_service_errors(form, exc, field_map={**self.field_map, **getattr(form, "custom_field_map", {})})
             return self.form_invalid(form)
         messages.success(self.request, message)
         return redirect("portal_units:detail", target.pk)
@@ -105,7 +109,9 @@ class UnitCreateView(UnitActionView):
     def load_objects(self):
         self.unit = None
         if "pk" in self.kwargs:
-            self.unit = get_object_or_404(unit_list(include_dissolved=True), pk=self.kwargs["pk"])
+            self.unit = get_object_or_404(changeable_units(self.request.user), pk=self.kwargs["pk"])
+        elif not is_system_admin(self.request.user):
+            raise PermissionDenied(_("Only the system administrator can add a root unit."))
 
     @property
     def action_label(self):
@@ -126,6 +132,7 @@ class UnitCreateView(UnitActionView):
             established_on=data.get("established_on"),
             quotas=form.quotas(),
             decision=form.decision(),
+            custom_fields=form.custom_field_values(),
             actor=self.request.user,
         )
         return gettext("Unit '%(name)s' was created.") % {"name": unit.name}, unit
@@ -281,3 +288,8 @@ class UnitSplitView(UnitActionView):
                     part_form.add_error(None, errors)
                     continue
             form.add_error(key if key in form.fields else None, errors)
+
+
+def changeable_units(user):
+    """Units (dissolved included, for a clear message) that ``user`` may change."""
+    return restrict(user, CHANGE, unit_list(include_dissolved=True))

@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import FieldDoesNotExist
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from portal.choices import UnitEventKind
@@ -14,6 +15,7 @@ from portal.models import Unit
 from portal.selectors import catalogue_entries, unit_children_counts, unit_events, unit_list, unit_roots
 from portal.services.units import QUOTA_FIELDS, UNIT_TYPE_KIND
 from portal.views import PermissionMixin, paginate, query_flag
+from portal.views.fields import apply_custom_filters, custom_cells, list_columns, xlsx_response
 from portal.views.units.common import VIEW_PERMS, UnitTreeMixin, can_change_units
 
 
@@ -144,6 +146,23 @@ class UnitIndexView(PermissionMixin, UnitTreeMixin, TemplateView):
         return context
 
 
+def sub_unit_list(request, unit: Unit):
+    """The sub-units shown under ``unit`` (search ``q``, ``dissolved``, ``cf_<key>`` filters)
+    and the custom columns: (query, show_dissolved, units, columns, filters, problems, labels)."""
+    query = request.GET.get("q", "").strip()
+    show_dissolved = query_flag(request, "dissolved")
+    if query:
+        # Search the whole subtree of this unit, not only its direct sub-units.
+        units = unit_list(search=query, include_dissolved=show_dissolved).filter(
+            path__startswith=unit.path, depth__gt=unit.depth
+        )
+    else:
+        units = unit_list(parent=unit, include_dissolved=show_dissolved)
+    columns = list_columns(target="unit")
+    units, filters, problems, labels = apply_custom_filters(units, columns, request.GET)
+    return query, show_dissolved, units, columns, filters, problems, labels
+
+
 class UnitDetailView(PermissionMixin, UnitTreeMixin, TemplateView):
     """One unit: details, breadcrumb of ancestors, sub-units (paginated) and history."""
 
@@ -165,16 +184,13 @@ class UnitDetailView(PermissionMixin, UnitTreeMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         unit = self.unit
-        query = self.request.GET.get("q", "").strip()
-        show_dissolved = query_flag(self.request, "dissolved")
-        if query:
-            # Search the whole subtree of this unit, not only its direct sub-units.
-            units = unit_list(search=query, include_dissolved=show_dissolved).filter(
-                path__startswith=unit.path, depth__gt=unit.depth
-            )
-        else:
-            units = unit_list(parent=unit, include_dissolved=show_dissolved)
+        query, show_dissolved, units, columns, custom_filters, filter_problems, labels = sub_unit_list(
+            self.request, unit
+        )
         page = paginate(self.request, units)
+        rows = _rows(page.object_list, include_dissolved=show_dissolved, with_parents=bool(query))
+        for row in rows:
+            row["custom"] = custom_cells(row["unit"], columns, labels)
         context.update(
             unit=unit,
             ancestors=self.ancestors,
@@ -182,8 +198,49 @@ class UnitDetailView(PermissionMixin, UnitTreeMixin, TemplateView):
             query=query,
             show_dissolved=show_dissolved,
             page=page,
-            rows=_rows(page.object_list, include_dissolved=show_dissolved, with_parents=bool(query)),
+            rows=rows,
+            custom_columns=columns,
+            custom_filters=custom_filters,
+            filter_problems=filter_problems,
+            export_query=self.request.GET.urlencode(),
             events=_events(unit),
             can_change=can_change_units(self.request.user) and unit.is_active,
         )
         return context
+
+
+class UnitExportView(PermissionMixin, View):
+    """The sub-unit list of a unit as shown (same search and filters), custom columns included, as xlsx."""
+
+    permissions = VIEW_PERMS
+
+    def load_objects(self):
+        self.unit = get_object_or_404(unit_list(include_dissolved=True), pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        _query, _show, units, columns, _filters, _problems, labels = sub_unit_list(request, self.unit)
+        headers = [
+            _("Name"),
+            _("Short name"),
+            _("Electronic identifier code"),
+            _("Unit type"),
+            _("Established on"),
+            _("Dissolved on"),
+            *(definition.label for definition in columns),
+        ]
+
+        def rows():
+            for unit in units.iterator(chunk_size=1000):
+                yield [
+                    unit.name,
+                    unit.short_name,
+                    unit.code,
+                    unit.unit_type.label,
+                    unit.established_on.strftime("%d/%m/%Y") if unit.established_on else "",
+                    unit.dissolved_on.strftime("%d/%m/%Y") if unit.dissolved_on else "",
+                    *custom_cells(unit, columns, labels),
+                ]
+
+        return xlsx_response(
+            filename=f"don-vi-{self.unit.pk}.xlsx", title=str(_("Sub-units")), headers=headers, rows=rows()
+        )

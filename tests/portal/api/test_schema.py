@@ -17,6 +17,15 @@ from portal.api.urls import SCHEMA_SETTINGS
 pytestmark = pytest.mark.django_db
 
 EXPECTED_PATHS = {
+    "/api/v1/accounts/": {"get", "post"},
+    "/api/v1/accounts/{account_pk}/grants/": {"get", "post"},
+    "/api/v1/accounts/{account_pk}/grants/{id}/": {"get"},
+    "/api/v1/accounts/{account_pk}/grants/{id}/revoke/": {"post"},
+    "/api/v1/accounts/{id}/": {"get"},
+    "/api/v1/accounts/{id}/lock/": {"post"},
+    "/api/v1/accounts/{id}/reset-password/": {"post"},
+    "/api/v1/accounts/{id}/revoke/": {"post"},
+    "/api/v1/accounts/{id}/unlock/": {"post"},
     "/api/v1/units/": {"get", "post"},
     "/api/v1/units/{id}/": {"get", "patch"},
     "/api/v1/units/{id}/tree/": {"get"},
@@ -31,6 +40,10 @@ EXPECTED_PATHS = {
     "/api/v1/catalogues/{kind_code}/entries/{id}/": {"get", "patch", "delete"},
     "/api/v1/catalogues/{kind_code}/entries/{id}/retire/": {"post"},
     "/api/v1/catalogues/{kind_code}/entries/{id}/reactivate/": {"post"},
+    "/api/v1/custom-fields/": {"get", "post"},
+    "/api/v1/custom-fields/{id}/": {"get", "patch"},
+    "/api/v1/custom-fields/{id}/retire/": {"post"},
+    "/api/v1/custom-fields/{id}/reactivate/": {"post"},
 }
 
 

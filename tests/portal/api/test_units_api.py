@@ -140,9 +140,21 @@ def test_writes_to_a_missing_unit_are_404_for_admins_and_403_for_others(suffix, 
     assert getattr(reader, method)(unit_url(999_999, suffix), body, format="json").status_code == 403
 
 
-def test_model_permission_lets_a_non_superuser_write_units(province, django_user_model):
-    clerk = django_user_model.objects.create_user(username="vanthu", password="Mk@2026-vanthu")
+def test_a_unit_admin_writes_units_inside_their_subtree_only(province, django_user_model):
+    import datetime
+
+    from portal.choices import Role
+    from portal.models import Grant
+
+    clerk = django_user_model.objects.create_user(username="vanthu", password="Mk@2026-vanthu", unit=province["noi_vu"])
+    Grant.objects.create(user=clerk, role=Role.UNIT_ADMIN, unit=province["noi_vu"], starts_on=datetime.date(2025, 1, 1))
+    # A model permission alone grants nothing: scope comes from grants.
     clerk.user_permissions.add(Permission.objects.get(codename="change_unit", content_type__app_label="portal"))
+    client = APIClient()
+    client.force_login(clerk)
+    outside = client.patch(unit_url(province["tai_chinh"].pk), {"short_name": "STC"}, format="json")
+    assert outside.status_code == 404
+    assert fresh(province["tai_chinh"]).short_name == ""
     client = APIClient()
     client.force_login(clerk)
     response = client.patch(unit_url(province["noi_vu"].pk), {"short_name": "SNV"}, format="json")

@@ -104,3 +104,10 @@ HIDDEN_MENU_ITEMS = {"images", "documents", "help"}
 @hooks.register("construct_main_menu")
 def hide_unused_menu_items(request, menu_items):
     menu_items[:] = [item for item in menu_items if item.name not in HIDDEN_MENU_ITEMS]
+
+
+@hooks.register("construct_settings_menu")
+def hide_wagtail_user_admin(request, menu_items):
+    # Wagtail's user and group screens are unscoped: superusers only (portal.middleware.WagtailUserAdminGuard).
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name not in ("users", "groups")]

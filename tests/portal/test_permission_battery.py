@@ -1,0 +1,343 @@
+"""Every admin screen and API endpoint of the project, checked four ways (tests/permissions.py).
+
+The URL names come from the resolver: a new view or endpoint without a line in
+``ENTRIES`` makes ``test_every_project_url_has_a_battery_entry`` fail.
+
+Actors (``scenario``): ``nobody`` is signed in with no grant at all (the admin does
+not let it in); ``clerk`` is an HR clerk of Sở Nội vụ (enters the admin, reads the
+configuration, manages no account); ``qt_noivu`` / ``qt_taichinh`` are unit
+administrators of Sở Nội vụ / Sở Tài chính; ``system`` a system administrator;
+``superuser``. Objects: ``target``, an individual account of Chi cục Văn thư - Lưu
+trữ (inside Sở Nội vụ) with its grant, and the catalogue ``kind`` / ``entry``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from portal.choices import Role
+from portal.models import CatalogueEntry, Grant
+from portal.services.fields import field_definition_save
+from tests.permissions import Entry, make_account, project_url_names
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scenario(province, admin_user):
+    noi_vu, tai_chinh, chi_cuc = province["noi_vu"], province["tai_chinh"], province["chi_cuc"]
+    target = make_account("nguyen.van.a", unit=chi_cuc, role=Role.INDIVIDUAL, first_name="Bí", last_name="Mật Thị")
+    entry = CatalogueEntry.objects.filter(kind__code="loai_don_vi", code="PHONG").select_related("kind").get()
+    return {
+        **province,
+        "superuser": admin_user,
+        "nobody": make_account("khong.quyen"),
+        "clerk": make_account("canbo.snv", unit=noi_vu, role=Role.HR_CLERK),
+        "qt_noivu": make_account("qt.snv", unit=noi_vu, role=Role.UNIT_ADMIN),
+        "qt_taichinh": make_account("qt.stc", unit=tai_chinh, role=Role.UNIT_ADMIN),
+        "system": make_account("qt.tinh", unit=noi_vu, role=Role.SYSTEM_ADMIN, over=None),
+        "target": target,
+        "grant": Grant.objects.get(user=target),
+        "kind": entry.kind,
+        "entry": entry,
+        "field": field_definition_save(
+            values={"target": "unit", "key": "ma_rieng", "label": "Mã riêng", "field_type": "text"}
+        ),
+    }
+
+
+def admin(name, *args):
+    return lambda s: reverse(name, args=[a(s) for a in args])
+
+
+def api(name, **kwargs):
+    return lambda s: reverse(name, kwargs={key: value(s) for key, value in kwargs.items()})
+
+
+def pk(key):
+    return lambda s: s[key].pk
+
+
+def code(key):
+    return lambda s: s[key].code
+
+
+def target_secrets(s):
+    return [s["target"].username, "Bí", "Mật Thị"]
+
+
+def empty(s):
+    return {}
+
+
+# --- the admin -----------------------------------------------------------------------------------
+
+UNIT_READ = {"permitted": "clerk", "no_permission": "nobody", "expect_no_permission": 302}
+# Unit changes: unit admins inside their subtree (scoping.CAPABILITIES); outside → 404.
+UNIT_CHANGE = {
+    "permitted": "qt_noivu",
+    "no_permission": "clerk",
+    "other_unit": "qt_taichinh",
+}
+CATALOGUE_READ = {"permitted": "clerk", "no_permission": "nobody", "expect_no_permission": 302}
+CATALOGUE_CHANGE = {"permitted": "system", "no_permission": "qt_noivu"}
+ACCOUNTS = {"permitted": "qt_noivu", "no_permission": "clerk"}
+FIELDS = {"permitted": "system", "no_permission": "qt_noivu"}
+ACCOUNT_OBJECT = {**ACCOUNTS, "other_unit": "qt_taichinh", "secrets": target_secrets}
+
+ADMIN_ENTRIES = [
+    Entry("portal_units:index", admin("portal_units:index"), **UNIT_READ),
+    Entry("portal_units:add_root", admin("portal_units:add_root"), permitted="system", no_permission="clerk"),
+    Entry("portal_units:detail", admin("portal_units:detail", pk("chi_cuc")), **UNIT_READ),
+    Entry("portal_units:export", admin("portal_units:export", pk("chi_cuc")), **UNIT_READ),
+    *(
+        Entry(f"portal_units:{name}", admin(f"portal_units:{name}", pk("chi_cuc")), **UNIT_CHANGE)
+        for name in ("add_child", "edit", "move", "merge", "split", "dissolve")
+    ),
+    Entry("portal_catalogues:index", admin("portal_catalogues:index"), **CATALOGUE_READ),
+    Entry("portal_catalogues:kind", admin("portal_catalogues:kind", pk("kind")), **CATALOGUE_READ),
+    Entry("portal_catalogues:export", admin("portal_catalogues:export", pk("kind")), **CATALOGUE_READ),
+    Entry("portal_catalogues:kind_add", admin("portal_catalogues:kind_add"), **CATALOGUE_CHANGE),
+    Entry("portal_catalogues:kind_edit", admin("portal_catalogues:kind_edit", pk("kind")), **CATALOGUE_CHANGE),
+    Entry("portal_catalogues:import", admin("portal_catalogues:import", pk("kind")), **CATALOGUE_CHANGE),
+    Entry(
+        "portal_catalogues:import_apply",
+        admin("portal_catalogues:import_apply", pk("kind")),
+        method="post",
+        expect_permitted=(302,),
+        **CATALOGUE_CHANGE,
+    ),
+    Entry("portal_catalogues:entry_add", admin("portal_catalogues:entry_add", pk("kind")), **CATALOGUE_CHANGE),
+    Entry(
+        "portal_catalogues:entry_edit",
+        admin("portal_catalogues:entry_edit", pk("kind"), pk("entry")),
+        **CATALOGUE_CHANGE,
+    ),
+    *(
+        Entry(
+            f"portal_catalogues:{name}",
+            admin(f"portal_catalogues:{name}", pk("kind"), pk("entry")),
+            method="post",
+            expect_permitted=(302,),
+            **CATALOGUE_CHANGE,
+        )
+        for name in ("entry_retire", "entry_reactivate")
+    ),
+    Entry(
+        "portal_catalogues:entry_delete",
+        admin("portal_catalogues:entry_delete", pk("kind"), pk("entry")),
+        **CATALOGUE_CHANGE,
+    ),
+    # Lists: the other unit's administrator gets the page, without the account on it.
+    Entry(
+        "portal_accounts:index",
+        admin("portal_accounts:index"),
+        other_unit="qt_taichinh",
+        expect_other_unit=(200,),
+        secrets=target_secrets,
+        **ACCOUNTS,
+    ),
+    Entry("portal_accounts:add", admin("portal_accounts:add"), **ACCOUNTS),
+    Entry("portal_accounts:bulk", admin("portal_accounts:bulk"), **ACCOUNTS),
+    *(
+        Entry(f"portal_accounts:{name}", admin(f"portal_accounts:{name}", pk("target")), **ACCOUNT_OBJECT)
+        for name in ("detail", "lock", "unlock", "reset_password", "revoke", "grant_add")
+    ),
+    # The audit log is the system administrators' alone; others are told it does not exist.
+    Entry(
+        "portal_audit:log",
+        admin("portal_audit:log"),
+        permitted="system",
+        no_permission="qt_noivu",
+        expect_no_permission=404,
+    ),
+    Entry(
+        "portal_audit:export",
+        lambda s: reverse("portal_audit:export", args=["xlsx"]),
+        permitted="system",
+        no_permission="qt_noivu",
+        expect_no_permission=404,
+    ),
+    # An account's history: through scoping.access, so a clerk (sees only itself) gets 404 too.
+    Entry(
+        "portal_audit:history",
+        lambda s: reverse("portal_audit:history", args=["user", s["target"].pk]),
+        expect_no_permission=404,
+        **ACCOUNT_OBJECT,
+    ),
+    Entry("portal_fields:index", admin("portal_fields:index"), **FIELDS),
+    Entry("portal_fields:add", admin("portal_fields:add"), **FIELDS),
+    Entry("portal_fields:edit", admin("portal_fields:edit", pk("field")), **FIELDS),
+    *(
+        Entry(
+            f"portal_fields:{name}",
+            admin(f"portal_fields:{name}", pk("field")),
+            method="post",
+            expect_permitted=(302,),
+            **FIELDS,
+        )
+        for name in ("retire", "reactivate")
+    ),
+    Entry("portal_passwords:change", admin("portal_passwords:change"), **UNIT_READ),
+    Entry(
+        "portal_accounts:grant_revoke",
+        admin("portal_accounts:grant_revoke", pk("target"), pk("grant")),
+        **ACCOUNT_OBJECT,
+    ),
+]
+
+# --- the API ---------------------------------------------------------------------------------------
+
+API_READ = {"api": True, "permitted": "nobody", "no_permission": None}  # every signed-in account reads
+UNIT_WRITE = {"api": True, "data": empty, "expect_permitted": (400,), **UNIT_CHANGE, "expect_other_unit": (404,)}
+CATALOGUE_WRITE = {"api": True, "data": empty, "expect_permitted": (400,), **CATALOGUE_CHANGE}
+ACCOUNT_API = {"api": True, **ACCOUNT_OBJECT}
+
+API_ENTRIES = [
+    Entry("api-root", api("api-root"), **API_READ),
+    Entry("api-schema", api("api-schema"), **API_READ),
+    Entry("api-docs", api("api-docs"), **API_READ),
+    Entry("api-redoc", api("api-redoc"), **API_READ),
+    Entry("unit-list", api("unit-list"), **API_READ),
+    *(
+        Entry(f"unit-{name}", api(f"unit-{name}", pk=pk("chi_cuc")), **API_READ)
+        for name in ("detail", "tree", "events")
+    ),
+    Entry(
+        "unit-list",
+        api("unit-list"),
+        method="post",
+        api=True,
+        data=empty,
+        permitted="system",
+        no_permission="clerk",
+        expect_permitted=(400,),
+    ),
+    Entry(
+        "unit-detail",
+        api("unit-detail", pk=pk("chi_cuc")),
+        method="patch",
+        **{**UNIT_WRITE, "expect_permitted": (200,)},  # an empty change is no change
+    ),
+    *(
+        Entry(f"unit-{name}", api(f"unit-{name}", pk=pk("chi_cuc")), method="post", **UNIT_WRITE)
+        for name in ("move", "merge", "split", "dissolve")
+    ),
+    Entry("catalogue-list", api("catalogue-list"), **API_READ),
+    Entry("catalogue-detail", api("catalogue-detail", code=code("kind")), **API_READ),
+    Entry("catalogue-entry-list", api("catalogue-entry-list", kind_code=code("kind")), **API_READ),
+    Entry("catalogue-entry-detail", api("catalogue-entry-detail", kind_code=code("kind"), pk=pk("entry")), **API_READ),
+    Entry("catalogue-list", api("catalogue-list"), method="post", **CATALOGUE_WRITE),
+    Entry(
+        "catalogue-detail",
+        api("catalogue-detail", code=code("kind")),
+        method="patch",
+        **{**CATALOGUE_WRITE, "expect_permitted": (200,)},
+    ),
+    Entry(
+        "catalogue-entry-list", api("catalogue-entry-list", kind_code=code("kind")), method="post", **CATALOGUE_WRITE
+    ),
+    Entry(
+        "catalogue-entry-detail",
+        api("catalogue-entry-detail", kind_code=code("kind"), pk=pk("entry")),
+        method="patch",
+        **{**CATALOGUE_WRITE, "expect_permitted": (200,)},
+    ),
+    *(
+        Entry(
+            f"catalogue-entry-{name}",
+            api(f"catalogue-entry-{name}", kind_code=code("kind"), pk=pk("entry")),
+            method="post",
+            **{**CATALOGUE_WRITE, "expect_permitted": (200,)},
+        )
+        for name in ("retire", "reactivate")
+    ),
+    Entry("custom-field-list", api("custom-field-list"), **API_READ),
+    Entry("custom-field-detail", api("custom-field-detail", pk=pk("field")), **API_READ),
+    Entry("custom-field-list", api("custom-field-list"), method="post", **CATALOGUE_WRITE),
+    Entry(
+        "custom-field-detail",
+        api("custom-field-detail", pk=pk("field")),
+        method="patch",
+        **{**CATALOGUE_WRITE, "expect_permitted": (200,)},
+    ),
+    *(
+        Entry(
+            f"custom-field-{name}",
+            api(f"custom-field-{name}", pk=pk("field")),
+            method="post",
+            **{**CATALOGUE_WRITE, "expect_permitted": (200,)},
+        )
+        for name in ("retire", "reactivate")
+    ),
+    Entry(
+        "account-list",
+        api("account-list"),
+        api=True,
+        permitted="qt_noivu",
+        no_permission="clerk",
+        other_unit="qt_taichinh",
+        expect_other_unit=(200,),
+        secrets=target_secrets,
+    ),
+    Entry(
+        "account-list",
+        api("account-list"),
+        method="post",
+        data=empty,
+        api=True,
+        permitted="qt_noivu",
+        no_permission="clerk",
+        expect_permitted=(400,),
+    ),
+    Entry("account-detail", api("account-detail", pk=pk("target")), **ACCOUNT_API),
+    *(
+        Entry(f"account-{name}", api(f"account-{name}", pk=pk("target")), method="post", **ACCOUNT_API)
+        for name in ("lock", "unlock", "reset-password", "revoke")
+    ),
+    Entry("account-grant-list", api("account-grant-list", account_pk=pk("target")), **ACCOUNT_API),
+    Entry(
+        "account-grant-list",
+        api("account-grant-list", account_pk=pk("target")),
+        method="post",
+        data=empty,
+        expect_permitted=(400,),
+        **ACCOUNT_API,
+    ),
+    Entry("account-grant-detail", api("account-grant-detail", account_pk=pk("target"), pk=pk("grant")), **ACCOUNT_API),
+    Entry(
+        "account-grant-revoke",
+        api("account-grant-revoke", account_pk=pk("target"), pk=pk("grant")),
+        method="post",
+        **ACCOUNT_API,
+    ),
+]
+
+ENTRIES = ADMIN_ENTRIES + API_ENTRIES
+
+
+def _cases():
+    for entry in ENTRIES:
+        for way in ("anonymous", "no_permission", "permitted", "other_unit"):
+            if way == "no_permission" and entry.no_permission is None:
+                continue
+            if way == "other_unit" and entry.other_unit is None:
+                continue
+            marks = [pytest.mark.xfail(strict=True, reason=entry.xfail[way])] if way in entry.xfail else []
+            yield pytest.param(entry, way, id=f"{entry.name}-{entry.method}-{way}", marks=marks)
+
+
+@pytest.mark.parametrize(("entry", "way"), list(_cases()))
+def test_battery(scenario, entry, way):
+    entry.run(way, scenario)
+
+
+def test_every_project_url_has_a_battery_entry():
+    covered = {entry.name for entry in ENTRIES}
+    missing = project_url_names() - covered
+    assert not missing, f"views or endpoints without a permission battery entry: {sorted(missing)}"
+
+
+def test_the_battery_names_only_existing_urls():
+    assert {entry.name for entry in ENTRIES} <= project_url_names()
