@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from portal.choices import Role
 from portal.models import CatalogueKind, Grant, Unit
+from portal.runtime import read_demo_logins
 from portal.selectors import catalogue_entry_get
 from portal.services.admin_units import REFORM_DAY, admin_units_load
 from portal.services.catalogue_data import catalogues_load_standard
@@ -253,18 +254,6 @@ DEMO_ACCOUNTS = [
     ("lanhdao.tinh", "Lan", "Phạm Thị", Role.LEADER, "root"),
     ("canhan.demo", "Thắng", "Nguyễn Văn", Role.INDIVIDUAL, "school"),
 ]
-
-
-def read_demo_logins() -> dict[str, dict]:
-    """{username: {"password": ..., "role": ...}} from var/demo_logins.json (0600, never committed)."""
-    from portal.runtime import var_dir
-
-    path = var_dir() / "demo_logins.json"
-    saved = json.loads(path.read_text()) if path.exists() else {}
-    # Files written before roles existed hold {username: password}.
-    return {
-        name: value if isinstance(value, dict) else {"password": value, "role": ""} for name, value in saved.items()
-    }
 
 
 def _write_demo_logins(saved: dict) -> None:

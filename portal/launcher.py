@@ -107,12 +107,10 @@ def main() -> int:
 
     url = f"http://{host}:{port}/"
     if _wait_http(f"{url}admin/login/"):
-        from portal.demo import read_demo_logins
-
         print("\n" + "=" * 72)
         print(f"Hồ sơ CBCCVC đang chạy tại {url}admin/")
         print(f"API: {url}api/docs/")
-        for username, login in read_demo_logins().items():
+        for username, login in runtime.read_demo_logins().items():
             print(f"Đăng nhập mẫu — {login['role'] or 'quản trị'}: {username} / {login['password']}")
         print("Nhấn Ctrl-C để dừng.")
         print("=" * 72 + "\n", flush=True)

@@ -13,6 +13,7 @@ root the wheel creates a system user ``pgserver`` and hands ``var/pgdata`` to it
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -69,4 +70,17 @@ def embedded_database_settings() -> dict:
         "HOST": socket_dir,
         "PORT": "",
         "CONN_MAX_AGE": 60,
+    }
+
+
+def read_demo_logins() -> dict[str, dict]:
+    """{username: {"password": ..., "role": ...}} from var/demo_logins.json (0600, never committed).
+
+    Free of Django so the launcher can print the logins before Django is set up.
+    """
+    path = var_dir() / "demo_logins.json"
+    saved = json.loads(path.read_text()) if path.exists() else {}
+    # Files written before roles existed hold {username: password}.
+    return {
+        name: value if isinstance(value, dict) else {"password": value, "role": ""} for name, value in saved.items()
     }

@@ -88,8 +88,8 @@ def test_seed_demo_creates_one_login_per_role():
     from django.contrib.auth import get_user_model
 
     from portal.choices import Role
-    from portal.demo import read_demo_logins
     from portal.models import Grant
+    from portal.runtime import read_demo_logins
 
     context = demo_seed(SeedContext(province_code=82, communes=2, log=lambda *_: None))
     assert {grant.role for grant in Grant.objects.all()} == set(Role.values)
