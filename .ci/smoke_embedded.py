@@ -77,9 +77,13 @@ def main() -> None:
                 url_found.set()
 
     threading.Thread(target=reader, daemon=True).start()
-    if not url_found.wait(TIMEOUT):
-        launcher.kill()
-        fail("the launcher printed no URL")
+    deadline = time.monotonic() + TIMEOUT
+    while not url_found.wait(1):
+        if launcher.poll() is not None:
+            fail(f"the launcher exited with {launcher.returncode} before serving")
+        if time.monotonic() > deadline:
+            os.killpg(launcher.pid, signal.SIGTERM)
+            fail("the launcher printed no URL")
     base = url_holder[0]
     print(f"smoke: up in {time.monotonic() - started:.1f} s at {base}")
     try:

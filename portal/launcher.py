@@ -106,7 +106,11 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
 
     url = f"http://{host}:{port}/"
-    if _wait_http(f"{url}admin/login/"):
+    # From here on, whatever happens (a crash included), everything started is stopped.
+    try:
+        if not _wait_http(f"{url}admin/login/"):
+            print("Máy chủ web không phản hồi sau 60 giây; đang dừng.", file=sys.stderr)
+            return 1
         print("\n" + "=" * 72)
         print(f"Hồ sơ CBCCVC đang chạy tại {url}admin/")
         print(f"API: {url}api/docs/")
@@ -114,15 +118,9 @@ def main() -> int:
             print(f"Đăng nhập mẫu — {login['role'] or 'quản trị'}: {username} / {login['password']}")
         print("Nhấn Ctrl-C để dừng.")
         print("=" * 72 + "\n", flush=True)
-    else:
-        print("Máy chủ web không phản hồi sau 60 giây; đang dừng.", file=sys.stderr)
-        stop()
-        return 1
-    try:
         while not stopping:
             if any(process.poll() is not None for process in processes):
                 print("Một tiến trình đã dừng bất thường; đang dừng tất cả.", file=sys.stderr)
-                stop()
                 return 1
             time.sleep(0.5)
     finally:
