@@ -14,7 +14,7 @@ from rest_framework import serializers
 from portal.choices import FieldSensitivity, FieldTarget, FieldType
 from portal.models import FieldDefinition
 from portal.scoping import is_system_admin
-from portal.services.fields import field_definitions
+from portal.services.fields import DEFINITION_FIELDS, field_definitions
 
 CUSTOM_FIELDS_HELP = _(
     "Custom field values {key: value} (see /api/v1/custom-fields/). Dates yyyy-mm-dd or dd/mm/yyyy, "
@@ -32,27 +32,8 @@ class FieldDefinitionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FieldDefinition
-        fields = [
-            "id",
-            "target",
-            "key",
-            "label",
-            "label_en",
-            "help_text",
-            "field_type",
-            "field_type_label",
-            "required",
-            "regex",
-            "min_value",
-            "max_value",
-            "unique",
-            "catalogue",
-            "section",
-            "personnel_categories",
-            "sensitivity",
-            "order",
-            "active",
-        ]
+        # The same fields the service writes, plus the id, the type label and the state.
+        fields = ["id", *DEFINITION_FIELDS, "field_type_label", "active"]
         read_only_fields = fields
 
 
