@@ -27,6 +27,7 @@ from pghistory.models import Events
 from portal.models import CatalogueEntry, CatalogueKind, FieldDefinition, Grant, SecurityPolicy, Unit, User
 from portal.models.audit import SecurityEvent, SecurityEventKind
 from portal.scoping import is_system_admin
+from portal.services.fields import without_keys
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ ACTIONS = {
 }
 # Keys whose values say nothing to a reader (or are shown elsewhere in the row).
 HIDDEN_KEYS = {"id"}
+CUSTOM_FIELDS_COLUMN = "custom_fields"
 LABEL_KEYS = ("name", "label", "username", "code", "key")
 VALUE_LIMIT = 300
 
@@ -163,8 +165,12 @@ def _who(context: dict) -> str:
     return ""
 
 
-def event_row(event: Events) -> AuditRow:
-    """A pghistory event as a display row: created/deleted show the snapshot, changes the diff."""
+def event_row(event: Events, *, hidden_custom: set[str] = frozenset()) -> AuditRow:
+    """A pghistory event as a display row: created/deleted show the snapshot, changes the diff.
+
+    ``hidden_custom``: custom-field keys whose values the reader may not see (secret fields,
+    ``portal.services.fields.hidden_custom_keys``); they are left out of ``custom_fields``.
+    """
     key = _KEY_BY_EVENT_MODEL.get(event.pgh_model, "")
     labels = _labels_for(key) if key else {}
     data = event.pgh_data or {}
@@ -172,10 +178,16 @@ def event_row(event: Events) -> AuditRow:
     changes: list[tuple[str, str, str]] = []
     if event.pgh_label == "update":
         for name, (before, after) in sorted((event.pgh_diff or {}).items()):
+            if name == CUSTOM_FIELDS_COLUMN:
+                before, after = without_keys(before, hidden_custom), without_keys(after, hidden_custom)
+                if (before or {}) == (after or {}):
+                    continue
             if name not in HIDDEN_KEYS:
                 changes.append((labels.get(name, name), value_text(before), value_text(after)))
     else:
         for name, value in data.items():
+            if name == CUSTOM_FIELDS_COLUMN:
+                value = without_keys(value, hidden_custom)
             if name in HIDDEN_KEYS or value_text(value) == "—":
                 continue
             shown = value_text(value)

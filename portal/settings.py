@@ -245,7 +245,7 @@ CATALOGUE_IMPORT_MAX_BYTES = int(os.environ.get("CATALOGUE_IMPORT_MAX_BYTES", 5 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "portal.api.authentication.PolicyBasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

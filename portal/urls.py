@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import include, path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
@@ -16,9 +15,6 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-
+# Uploaded files (custom-field files, and later evidence) are never served from MEDIA_URL:
+# each is downloaded through a view that checks who may read it.
 urlpatterns.append(path("", include(wagtail_urls)))

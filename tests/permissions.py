@@ -170,6 +170,11 @@ class Entry:
     expect_other_unit: tuple[int, ...] = (404,)
     secrets: Callable[[dict], list[str]] = field(default=lambda s: [])
     xfail: dict[str, str] = field(default_factory=dict)  # way → reason
+    variant: str = ""  # tells apart entries of one URL name (e.g. the history of each kind of object)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}[{self.variant}]" if self.variant else self.name
 
     def run(self, way: str, scenario: dict):
         url = self.url(scenario)

@@ -17,9 +17,10 @@ from portal.choices import FieldSensitivity, FieldTarget, FieldType
 from portal.forms.common import VietnameseDateField, decimal_text
 from portal.models import CatalogueEntry, CatalogueKind, FieldDefinition
 from portal.selectors import catalogue_entries
-from portal.services.fields import PERSONNEL_CATEGORY_KIND, field_definitions
+from portal.services.fields import PERSONNEL_CATEGORY_KIND, readable_definitions
 
 CUSTOM_PREFIX = "cf_"
+CLEAR_SUFFIX = "__clear"
 BOOLEAN_CHOICES = [("", "—"), ("1", _("Yes")), ("0", _("No"))]
 
 
@@ -124,46 +125,64 @@ def _initial(definition: FieldDefinition, value):
 
 
 class CustomFieldsMixin:
-    """Adds one ``cf_<key>`` field per active definition of ``custom_target``.
+    """Adds one ``cf_<key>`` field per active definition of ``custom_target`` that ``user`` may read
+    ("secret" ones only for system administrators), and a "remove the current file" box per stored file.
 
-    Call ``add_custom_fields(stored)`` from ``__init__`` after ``super().__init__``.
+    Call ``add_custom_fields(stored, user=...)`` from ``__init__`` after ``super().__init__``.
+    Values of definitions left out of the form are kept as stored by ``custom_fields_clean``.
     """
 
     custom_target = FieldTarget.UNIT
 
-    def add_custom_fields(self, stored: dict | None = None) -> None:
+    def add_custom_fields(self, stored: dict | None = None, *, user=None) -> None:
         stored = stored or {}
-        self.custom_definitions = list(field_definitions(target=self.custom_target))
+        self.custom_definitions = readable_definitions(target=self.custom_target, user=user)
         kinds = {d.catalogue_id for d in self.custom_definitions if d.catalogue_id}
         options: dict[int, list[tuple[str, str]]] = {kind_id: [] for kind_id in kinds}
         if kinds:
             entries = CatalogueEntry.objects.filter(kind_id__in=kinds, active=True).order_by("order", "code")
             for kind_id, code, label in entries.values_list("kind_id", "code", "label"):
                 options[kind_id].append((code, label))
+        self.custom_clearable: set[str] = set()
         for definition in self.custom_definitions:
             name = CUSTOM_PREFIX + definition.key
             value = stored.get(definition.key)
             self.fields[name] = _form_field(definition, value=value, choices=options.get(definition.catalogue_id, []))
             if name not in self.initial and value not in (None, ""):
                 self.initial[name] = _initial(definition, value)
+            if definition.field_type == FieldType.FILE and value:
+                self.fields[name + CLEAR_SUFFIX] = forms.BooleanField(
+                    label=_("Remove the current file of '%(label)s'") % {"label": definition.label}, required=False
+                )
+                self.custom_clearable.add(definition.key)
         self.custom_field_map = {f"custom_fields.{d.key}": CUSTOM_PREFIX + d.key for d in self.custom_definitions}
 
     def custom_field_names(self) -> set[str]:
-        return set(self.custom_field_map.values())
+        names = set(self.custom_field_map.values())
+        return names | {CUSTOM_PREFIX + key + CLEAR_SUFFIX for key in self.custom_clearable}
 
     def custom_sections(self) -> list[tuple[str, list]]:
         """[(section, bound fields)] in display order, for the template."""
         sections: dict[str, list] = {}
         for definition in self.custom_definitions:
-            sections.setdefault(definition.section, []).append(self[CUSTOM_PREFIX + definition.key])
+            name = CUSTOM_PREFIX + definition.key
+            fields = sections.setdefault(definition.section, [])
+            fields.append(self[name])
+            if definition.key in self.custom_clearable:
+                fields.append(self[name + CLEAR_SUFFIX])
         return list(sections.items())
 
     def custom_field_values(self) -> dict:
-        """{key: value} for ``custom_fields_clean``; a file left empty keeps the stored one."""
+        """{key: value} for ``custom_fields_clean``: a file left empty keeps the stored one unless
+        its "remove" box is ticked (then the value is cleared, and a required field says so)."""
         values = {}
         for definition in self.custom_definitions:
-            value = self.cleaned_data.get(CUSTOM_PREFIX + definition.key)
-            if definition.field_type == FieldType.FILE and not value:
+            name = CUSTOM_PREFIX + definition.key
+            value = self.cleaned_data.get(name)
+            if definition.field_type == FieldType.FILE and not hasattr(value, "read"):
+                # No upload (the form gives back the stored path as the initial value).
+                if self.cleaned_data.get(name + CLEAR_SUFFIX):
+                    values[definition.key] = None
                 continue
             if definition.field_type == FieldType.DATE and value is not None:
                 value = value.isoformat()

@@ -82,14 +82,14 @@ class UnitForm(CustomFieldsMixin, DecisionForm):
         *DecisionForm.decision_fields,
     ]
 
-    def __init__(self, *args, unit: Unit | None = None, **kwargs):
+    def __init__(self, *args, unit: Unit | None = None, user=None, **kwargs):
         if unit is not None:
             initial = kwargs.setdefault("initial", {})
             for name in ("name", "short_name", "code", "admin_area_code", "established_on", *QUOTA_FIELDS):
                 initial.setdefault(name, getattr(unit, name))
             initial.setdefault("unit_type", unit.unit_type_id)
         super().__init__(*args, **kwargs)
-        self.add_custom_fields(unit.custom_fields if unit is not None else {})
+        self.add_custom_fields(unit.custom_fields if unit is not None else {}, user=user)
 
     def unit_fields(self):
         custom = self.custom_field_names()

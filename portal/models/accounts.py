@@ -2,9 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from portal.choices import Role
+from portal.panels import AuditTrailPanel
 from portal.scoping import ScopeSpec
 
 
@@ -65,6 +67,15 @@ class SecurityPolicy(BaseGenericSetting):
     password_history_count = models.PositiveSmallIntegerField(_("previous passwords that cannot be reused"), default=5)
     lockout_threshold = models.PositiveSmallIntegerField(_("failed logins before the account is locked"), default=5)
     session_idle_minutes = models.PositiveSmallIntegerField(_("session expiry after inactivity (minutes)"), default=30)
+
+    panels = [
+        AuditTrailPanel("security-policy"),
+        FieldPanel("password_min_length"),
+        FieldPanel("password_max_age_days"),
+        FieldPanel("password_history_count"),
+        FieldPanel("lockout_threshold"),
+        FieldPanel("session_idle_minutes"),
+    ]
 
     class Meta:
         verbose_name = _("security policy")

@@ -14,7 +14,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -116,6 +116,14 @@ def account_create(
     return NewAccount(user=user, initial_password=initial)
 
 
+def _field_label(name: str) -> str:
+    """The account field's label as the admin shows it ("tên đăng nhập", not "username")."""
+    try:
+        return str(get_user_model()._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
 def accounts_create_individuals(*, actor, unit: Unit, people: list[dict], request=None) -> list[NewAccount]:
     """Bulk-create individual accounts for the people of a unit (all or nothing).
 
@@ -144,9 +152,11 @@ def accounts_create_individuals(*, actor, unit: Unit, people: list[dict], reques
                     )
                     grant_create(actor=actor, user=account.user, role=Role.INDIVIDUAL, unit=unit)
             except ValidationError as exc:
+                row = person.get("row", index)  # the file's row number when the list came from a file
                 for field, messages in exc.message_dict.items():
-                    errors.setdefault(f"row {index}", []).extend(
-                        _("Row %(row)s, %(field)s: %(message)s") % {"row": index, "field": field, "message": m}
+                    errors.setdefault(f"row {row}", []).extend(
+                        _("Row %(row)s, %(field)s: %(message)s")
+                        % {"row": row, "field": _field_label(field), "message": m}
                         for m in messages
                     )
                 continue

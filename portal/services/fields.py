@@ -18,6 +18,10 @@ Decisions kept here:
 
 Write access to definitions is for system administrators (``is_system_admin``);
 the views and the API check it before calling these services.
+
+Who reads which values: "secret" (state secret) values are read and written only by
+system administrators, one object at a time (detail page, edit form, API); they never
+appear in lists, filters or exports, for anyone (``readable_definitions``).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from django.utils.translation import gettext as _
 
 from portal.choices import FieldSensitivity, FieldTarget, FieldType
 from portal.models import CatalogueEntry, CatalogueKind, FieldDefinition, Unit
+from portal.scoping import is_system_admin
 from portal.services.catalogue_attributes import parse_boolean, parse_date, parse_decimal
 from portal.text import fold, nfc
 
@@ -364,6 +369,35 @@ def field_definitions(*, target: str, include_retired: bool = False, include_sec
     if not include_secret:
         qs = qs.exclude(sensitivity=FieldSensitivity.SECRET)
     return qs.order_by("section", "order", "key")
+
+
+def can_read_secret_fields(user) -> bool:
+    """Whether ``user`` reads and writes "secret" custom field values (system administrators)."""
+    return user is not None and is_system_admin(user)
+
+
+def hidden_custom_keys(*, target: str, user) -> set[str]:
+    """Keys of ``target``'s "secret" fields (retired ones too) whose values ``user`` may not read,
+    to be removed from histories and audit diffs (``without_keys``); empty for system administrators."""
+    secret = FieldDefinition.objects.filter(target=target, sensitivity=FieldSensitivity.SECRET)
+    keys = set(secret.values_list("key", flat=True))
+    if not keys or can_read_secret_fields(user):
+        return set()
+    return keys
+
+
+def without_keys(values, hidden: set[str]):
+    """``values`` (a stored ``custom_fields`` object) without the ``hidden`` keys."""
+    if not hidden or not isinstance(values, dict):
+        return values
+    return {key: value for key, value in values.items() if key not in hidden}
+
+
+def readable_definitions(*, target: str, user, include_retired: bool = False) -> list[FieldDefinition]:
+    """The definitions of ``target`` whose values ``user`` may read on one object (detail, form, API)."""
+    return list(
+        field_definitions(target=target, include_retired=include_retired, include_secret=can_read_secret_fields(user))
+    )
 
 
 def applies_to(definition: FieldDefinition, personnel_category: str | None) -> bool:

@@ -175,7 +175,12 @@ def login_success_record(*, user, request=None) -> None:
         security_event_record(kind=SecurityEventKind.LOGIN, user=user, request=request)
 
 
-def is_account_locked(*, username: str) -> bool:
-    """True when an account with this user name exists and is locked."""
+def is_account_locked(*, username: str, password: str) -> bool:
+    """True when the account ``username`` is locked and ``password`` is its password.
+
+    Only someone who knows the password learns that the account is locked: anyone else
+    gets the ordinary "wrong user name or password", so the answer never tells whether
+    a user name exists."""
     User = get_user_model()
-    return User._default_manager.filter(**{User.USERNAME_FIELD: username, "locked_at__isnull": False}).exists()
+    user = User._default_manager.filter(**{User.USERNAME_FIELD: username, "locked_at__isnull": False}).first()
+    return user is not None and bool(password) and user.check_password(password)

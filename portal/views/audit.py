@@ -21,7 +21,8 @@ from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
-from portal.models import CatalogueEntry, CatalogueKind, Unit, User
+from portal.choices import FieldTarget
+from portal.models import CatalogueEntry, CatalogueKind, FieldDefinition, Grant, SecurityPolicy, Unit, User
 from portal.scoping import access, is_system_admin
 from portal.selectors_audit import (
     AuditFilters,
@@ -31,10 +32,13 @@ from portal.selectors_audit import (
     model_choices,
     object_events,
 )
+from portal.services.fields import hidden_custom_keys
 from portal.views import paginate
 from portal.views.catalogues.common import can_view_catalogues
 from portal.views.units.common import can_view_units
 
+# History keys of the objects that carry custom fields, with their field-catalogue target.
+CUSTOM_FIELD_TARGETS = {"unit": FieldTarget.UNIT}
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMATS = ["%d/%m/%Y"]
@@ -43,9 +47,10 @@ DATE_FORMATS = ["%d/%m/%Y"]
 def _history_object(user, key: str, pk: int):
     """The object whose history is asked for, if ``user`` may see it; ``Http404`` otherwise.
 
-    Units and accounts go through ``portal.scoping.access``. Catalogues declare no
-    scope (they are configuration read by everyone in the admin): the catalogue view
-    permission decides.
+    Units, accounts and grants go through ``portal.scoping.access``. Catalogues declare
+    no scope (they are configuration read by everyone in the admin): the catalogue view
+    permission decides. Custom-field definitions and the security policy are the system
+    administrators' configuration: anyone else gets 404.
     """
     if key == "unit":
         if not can_view_units(user):
@@ -53,10 +58,17 @@ def _history_object(user, key: str, pk: int):
         return access(user=user, queryset=Unit.objects.all(), pk=pk)
     if key == "user":
         return access(user=user, queryset=User.objects.all(), pk=pk)
+    if key == "grant":
+        return access(user=user, queryset=Grant.objects.select_related("user", "unit"), pk=pk)
     if key in ("catalogue-kind", "catalogue-entry"):
         if not can_view_catalogues(user):
             raise Http404
         model = CatalogueKind if key == "catalogue-kind" else CatalogueEntry
+        return get_object_or_404(model, pk=pk)
+    if key in ("field", "security-policy"):
+        if not is_system_admin(user):
+            raise Http404
+        model = FieldDefinition if key == "field" else SecurityPolicy
         return get_object_or_404(model, pk=pk)
     raise Http404
 
@@ -64,10 +76,18 @@ def _history_object(user, key: str, pk: int):
 def _object_url(key: str, obj) -> str | None:
     if key == "unit":
         return reverse("portal_units:detail", args=[obj.pk])
+    if key == "user":
+        return reverse("portal_accounts:detail", args=[obj.pk])
+    if key == "grant":
+        return reverse("portal_accounts:detail", args=[obj.user_id])
     if key == "catalogue-kind":
         return reverse("portal_catalogues:kind", args=[obj.pk])
     if key == "catalogue-entry":
         return reverse("portal_catalogues:entry_edit", args=[obj.kind_id, obj.pk])
+    if key == "field":
+        return reverse("portal_fields:edit", args=[obj.pk])
+    if key == "security-policy":
+        return reverse("wagtailsettings:edit", args=["portal", "securitypolicy", obj.pk])
     return None
 
 
@@ -85,6 +105,11 @@ class ObjectHistoryView(WagtailAdminTemplateMixin, TemplateView):
     def get_page_subtitle(self):
         return str(self.obj)
 
+    def hidden_custom(self) -> set[str]:
+        """Secret custom-field values the viewer may not read are left out of the diffs."""
+        target = CUSTOM_FIELD_TARGETS.get(self.kwargs["key"])
+        return hidden_custom_keys(target=target, user=self.request.user) if target else set()
+
     def get_breadcrumbs_items(self):
         items = [*self.breadcrumbs_items]
         url = _object_url(self.kwargs["key"], self.obj)
@@ -95,11 +120,12 @@ class ObjectHistoryView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = paginate(self.request, object_events(obj=self.obj))
+        hidden = self.hidden_custom()
         context.update(
             object=self.obj,
             object_url=_object_url(self.kwargs["key"], self.obj),
             page=page,
-            rows=[event_row(event) for event in page.object_list],
+            rows=[event_row(event, hidden_custom=hidden) for event in page.object_list],
         )
         return context
 

@@ -8,11 +8,13 @@ and xlsx exports their custom-field columns and filters (``?cf_<key>=``).
 
 from __future__ import annotations
 
+import posixpath
 import tempfile
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext
@@ -36,6 +38,7 @@ from portal.services.fields import (
     field_definition_retire,
     field_definition_save,
     field_definitions,
+    readable_definitions,
 )
 from portal.views import PermissionMixin, apply_service_errors
 
@@ -218,6 +221,36 @@ def custom_cells(obj, columns: list[FieldDefinition], labels: dict) -> list[str]
     return [custom_field_text(definition, stored.get(definition.key), labels=labels) for definition in columns]
 
 
+def custom_facts(obj, *, target: str, user, file_url) -> list[tuple[str, list[dict]]]:
+    """[(section, [{label, text, url}])] of the custom values of one object that ``user`` may read
+    (``readable_definitions``), for a detail page; ``file_url(key)`` links a stored file."""
+    stored = obj.custom_fields or {}
+    if not stored:
+        return []  # nothing stored: no need to read the definitions
+    definitions = [d for d in readable_definitions(target=target, user=user) if stored.get(d.key) not in (None, "", [])]
+    labels = choice_labels(definitions)
+    sections: dict[str, list[dict]] = {}
+    for definition in definitions:
+        value = stored[definition.key]
+        url = file_url(definition.key) if definition.field_type == FieldType.FILE else None
+        sections.setdefault(definition.section, []).append(
+            {"label": definition.label, "text": custom_field_text(definition, value, labels=labels), "url": url}
+        )
+    return list(sections.items())
+
+
+def custom_file_response(obj, *, target: str, user, key: str) -> FileResponse:
+    """The stored file of custom field ``key`` of ``obj``, if ``user`` may read that field; 404 otherwise.
+    The caller has already checked that ``user`` may see ``obj``."""
+    definition = next(
+        (d for d in readable_definitions(target=target, user=user, include_retired=True) if d.key == key), None
+    )
+    path = (obj.custom_fields or {}).get(key)
+    if definition is None or definition.field_type != FieldType.FILE or not path or not default_storage.exists(path):
+        raise Http404
+    return FileResponse(default_storage.open(path, "rb"), as_attachment=True, filename=posixpath.basename(path))
+
+
 def xlsx_safe(value):
     """A cell value that spreadsheet programs will not run as a formula."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
@@ -246,6 +279,8 @@ __all__ = [
     "apply_custom_filters",
     "can_manage_fields",
     "custom_cells",
+    "custom_facts",
+    "custom_file_response",
     "list_columns",
     "urlpatterns",
     "xlsx_response",

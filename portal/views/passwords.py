@@ -26,8 +26,9 @@ app_name = "portal_passwords"
 
 class PolicyLoginForm(LoginForm):
     """Wagtail's login form, telling a locked account to contact its administrator
-    (settings.WAGTAILADMIN_USER_LOGIN_FORM). The backend refuses the account; this only
-    chooses the message."""
+    (settings.WAGTAILADMIN_USER_LOGIN_FORM) when the password given is right; a wrong
+    password gets the ordinary message, so nobody learns which user names exist. The
+    backend refuses the account; this only chooses the message."""
 
     error_messages = {
         **LoginForm.error_messages,
@@ -38,8 +39,8 @@ class PolicyLoginForm(LoginForm):
     }
 
     def get_invalid_login_error(self):
-        username = self.cleaned_data.get("username")
-        if username and is_account_locked(username=username):
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if username and is_account_locked(username=username, password=password or ""):
             return forms.ValidationError(self.error_messages["account_locked"], code="account_locked")
         return super().get_invalid_login_error()
 

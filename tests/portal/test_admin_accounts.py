@@ -252,11 +252,23 @@ def test_bulk_is_all_or_nothing_with_row_errors(as_noivu, province):
     response = as_noivu.post(url("bulk"), {"unit": province["chi_cuc"].pk, "lines": lines})
     assert response.status_code == 200
     errors = " ".join(response.context["form"].non_field_errors())
-    assert "Row 3" in errors or "Dòng 3" in errors  # the unreadable date
+    assert "Dòng 3" in errors  # the unreadable date
     assert User.objects.count() == before
     lines = "moi.mot,Mới Một,,,\nda.co,Đã Có,,,"
     response = as_noivu.post(url("bulk"), {"unit": province["chi_cuc"].pk, "lines": lines})
     assert "da.co" in " ".join(response.context["form"].non_field_errors())
+    assert User.objects.count() == before
+
+
+def test_bulk_service_errors_name_the_file_row_and_the_field_label(as_noivu, province):
+    """With a header row, the second person is on row 3 of the file, and the field is named in Vietnamese."""
+    make_account("da.co", unit=province["noi_vu"])
+    before = User.objects.count()
+    lines = "Tên đăng nhập,Họ và tên,Ngày sinh,Số CCCD,Email\nmoi.mot,Mới Một,,,\nda.co,Đã Có,,,"
+    response = as_noivu.post(url("bulk"), {"unit": province["chi_cuc"].pk, "lines": lines})
+    errors = " ".join(response.context["form"].non_field_errors())
+    assert "Dòng 3, Tên đăng nhập:" in errors, errors
+    assert "Dòng 2" not in errors
     assert User.objects.count() == before
 
 

@@ -228,3 +228,48 @@ def test_unknown_export_format_is_404(admin_client):
 def test_no_write_methods_on_the_audit_screens(admin_client, renamed):
     assert admin_client.post(reverse("portal_audit:log")).status_code == 405
     assert admin_client.post(history_url("unit", renamed.pk)).status_code == 405
+
+
+# --- grants, custom fields and the security policy -----------------------------------------------
+
+
+def test_grant_history_shows_its_revocation_and_is_linked_from_the_account(admin_client, admin_user, province):
+    from portal.services.accounts import grant_revoke
+    from tests.permissions import make_account
+
+    account = make_account("ls.lan", unit=province["chi_cuc"], role=Role.HR_CLERK)
+    grant = Grant.objects.get(user=account)
+    grant_revoke(actor=admin_user, grant=grant)
+    detail = text(admin_client.get(reverse("portal_accounts:detail", args=[account.pk])))
+    assert history_url("grant", grant.pk) in detail
+    response = admin_client.get(history_url("grant", grant.pk))
+    assert response.status_code == 200
+    page = text(response)
+    assert str(grant.get_role_display()) in page  # the page names the grant
+    assert "revoked_at" in page or "thu hồi" in page.lower()
+    assert admin_user.username in page
+
+
+def test_field_and_security_policy_history(admin_client, admin_user):
+    from portal.models import SecurityPolicy
+    from portal.services.fields import field_definition_save
+
+    definition = field_definition_save(
+        values={"target": "unit", "key": "ma_rieng", "label": "Mã riêng", "field_type": "text"}
+    )
+    FieldDefinitionModel = type(definition)
+    FieldDefinitionModel.objects.filter(pk=definition.pk).update(label="Mã riêng của tỉnh")
+    response = admin_client.get(history_url("field", definition.pk))
+    assert response.status_code == 200
+    assert "Mã riêng → Mã riêng của tỉnh" in text(response)
+    assert history_url("field", definition.pk) in text(
+        admin_client.get(reverse("portal_fields:edit", args=[definition.pk]))
+    )
+
+    policy = SecurityPolicy.load()
+    SecurityPolicy.objects.filter(pk=policy.pk).update(lockout_threshold=3)
+    response = admin_client.get(history_url("security-policy", policy.pk))
+    assert response.status_code == 200
+    assert "5 → 3" in text(response)
+    edit = admin_client.get(reverse("wagtailsettings:edit", args=["portal", "securitypolicy"]), follow=True)
+    assert history_url("security-policy", policy.pk) in text(edit)

@@ -255,3 +255,94 @@ def test_export_follows_the_filter(admin_client, with_values):
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(workbook.active.iter_rows(values_only=True))
     assert [row[0] for row in rows[1:]] == ["Sở Nội vụ"]
+
+
+# --- one unit: its values, secret fields, files ---------------------------------------------------
+
+
+@pytest.fixture
+def noivu_admin(with_values):
+    """A unit administrator over Sở Nội vụ (a grant, as in production)."""
+    from tests.permissions import make_account
+
+    return make_account("qt.snv", unit=with_values["noi_vu"], role=Role.UNIT_ADMIN)
+
+
+def test_unit_detail_shows_the_values_secret_ones_only_to_system_admins(client, noivu_admin, system_admin, with_values):
+    unit_admin = noivu_admin
+    detail = reverse("portal_units:detail", args=[with_values["noi_vu"].pk])
+    client.force_login(unit_admin)
+    page = text(client.get(detail))
+    assert "Mã QHNS" in page and "1052341" in page
+    assert "Số hiệu mật" not in page and "M-01" not in page
+    edit = text(client.get(reverse("portal_units:edit", args=[with_values["noi_vu"].pk])))
+    assert 'name="cf_ma_qhns"' in edit and "cf_so_mat" not in edit and "M-01" not in edit
+    client.force_login(system_admin)
+    page = text(client.get(detail))
+    assert "Số hiệu mật" in page and "M-01" in page
+
+
+def test_a_unit_admin_edit_keeps_the_secret_value_it_cannot_see(client, noivu_admin, with_values):
+    noi_vu = with_values["noi_vu"]
+    client.force_login(noivu_admin)
+    response = client.post(reverse("portal_units:edit", args=[noi_vu.pk]), unit_edit_data(noi_vu, cf_ma_qhns="2000001"))
+    assert response.status_code == 302
+    assert fresh(noi_vu).custom_fields == {"ma_qhns": "2000001", "so_mat": "M-01"}
+
+
+@pytest.fixture
+def with_file(admin_client, province, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    field_definition_save(
+        values={"target": "unit", "key": "qd_thanh_lap", "label": "QĐ thành lập", "field_type": "file"}
+    )
+    noi_vu = province["noi_vu"]
+    upload = SimpleUploadedFile("qd-thanh-lap.pdf", b"%PDF-1.4 quyet dinh", content_type="application/pdf")
+    response = admin_client.post(
+        reverse("portal_units:edit", args=[noi_vu.pk]), unit_edit_data(noi_vu, cf_qd_thanh_lap=upload)
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    return noi_vu
+
+
+def test_a_stored_file_is_downloaded_through_the_scoped_view_only(admin_client, with_file):
+    from django.test import Client
+
+    path = fresh(with_file).custom_fields["qd_thanh_lap"]
+    file_url = reverse("portal_units:custom_file", args=[with_file.pk, "qd_thanh_lap"])
+    assert file_url in text(admin_client.get(reverse("portal_units:detail", args=[with_file.pk])))
+    response = admin_client.get(file_url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 quyet dinh"
+    assert "qd-thanh-lap.pdf" in response["Content-Disposition"]
+    assert admin_client.get(reverse("portal_units:custom_file", args=[with_file.pk, "khong_co"])).status_code == 404
+    # Not from /media/, and not for anonymous visitors.
+    anonymous = Client()
+    assert anonymous.get("/media/" + path).status_code == 404
+    assert anonymous.get(file_url).status_code == 302
+
+
+def test_a_stored_file_can_be_removed_from_the_form(admin_client, with_file):
+    edit_url = reverse("portal_units:edit", args=[with_file.pk])
+    page = text(admin_client.get(edit_url))
+    assert 'name="cf_qd_thanh_lap__clear"' in page
+    response = admin_client.post(edit_url, unit_edit_data(with_file))  # no upload, box not ticked: kept
+    assert response.status_code == 302 and "qd_thanh_lap" in fresh(with_file).custom_fields
+    response = admin_client.post(edit_url, unit_edit_data(with_file, cf_qd_thanh_lap__clear="on"))
+    assert response.status_code == 302
+    assert "qd_thanh_lap" not in fresh(with_file).custom_fields
+
+
+def test_secret_values_stay_out_of_the_unit_history_and_audit_trail(client, noivu_admin, system_admin, with_values):
+    unit_admin = noivu_admin
+    unit_update(unit=with_values["noi_vu"], changes={"custom_fields": {"so_mat": "M-02"}})
+    history = reverse("portal_audit:history", args=["unit", with_values["noi_vu"].pk])
+    client.force_login(unit_admin)
+    page = text(client.get(history))
+    assert "1052341" in page
+    assert "M-01" not in page and "M-02" not in page
+    client.force_login(system_admin)
+    page = text(client.get(history))
+    assert "M-01" in page and "M-02" in page

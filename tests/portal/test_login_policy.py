@@ -96,9 +96,10 @@ def test_the_account_locks_after_the_threshold_and_the_right_password_is_refused
     assert officer.lock_reason
     assert events(SecurityEventKind.LOGIN_FAILED, officer) == 3
     assert events(SecurityEventKind.LOCKED, officer) == 1
-    # The third failure already tells the person why.
-    error = response.context["form"].errors.as_data()["__all__"][0]
-    assert error.code == "account_locked"
+    # A wrong password never tells that the account exists and is locked...
+    assert response.context["form"].errors.as_data()["__all__"][0].code == "invalid_login"
+    assert login(client, "sai-nua").context["form"].errors.as_data()["__all__"][0].code == "invalid_login"
+    # ...the right one does, so its owner knows to call the administrator.
 
     response = login(client, PASSWORD)
     assert response.status_code == 200
@@ -109,7 +110,7 @@ def test_the_account_locks_after_the_threshold_and_the_right_password_is_refused
     assert events(SecurityEventKind.LOGIN, officer) == 0
     assert events(SecurityEventKind.LOCKED, officer) == 1  # not locked twice
     officer.refresh_from_db()
-    assert officer.failed_login_count == 3
+    assert officer.failed_login_count == 3  # attempts while locked are logged, not counted again
 
 
 def test_unknown_user_names_are_recorded_without_a_user(client):
@@ -184,6 +185,35 @@ def test_api_answers_403_json_while_a_change_is_required(client, officer):
     assert body["code"] == "password_change_required"
     assert body["change_url"] == CHANGE_URL
     assert body["detail"]
+
+
+def basic(username: str, password: str) -> str:
+    import base64
+
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+
+
+def test_http_basic_obeys_the_forced_change_too(client, officer):
+    """Basic auth is resolved inside DRF, after the middleware: the API checks again."""
+    assert client.get("/api/v1/units/", HTTP_AUTHORIZATION=basic("canbo", PASSWORD)).status_code == 200
+    officer.must_change_password = True
+    officer.save()
+    response = client.get("/api/v1/units/", HTTP_AUTHORIZATION=basic("canbo", PASSWORD))
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "password_change_required"
+    assert body["change_url"] == CHANGE_URL
+    assert body["detail"] == "Bạn phải đổi mật khẩu trước khi sử dụng hệ thống."
+
+
+def test_http_basic_wrong_passwords_count_towards_the_lockout(client, officer):
+    set_policy(lockout_threshold=3)
+    for _ in range(3):
+        assert client.get("/api/v1/units/", HTTP_AUTHORIZATION=basic("canbo", "sai-mat-khau")).status_code == 403
+    officer.refresh_from_db()
+    assert officer.locked_at is not None
+    # Locked: even the right password is refused.
+    assert client.get("/api/v1/units/", HTTP_AUTHORIZATION=basic("canbo", PASSWORD)).status_code == 403
 
 
 def test_an_expired_password_redirects(client, officer):

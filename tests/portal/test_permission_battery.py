@@ -17,7 +17,7 @@ import pytest
 from django.urls import reverse
 
 from portal.choices import Role
-from portal.models import CatalogueEntry, Grant
+from portal.models import CatalogueEntry, Grant, SecurityPolicy
 from portal.services.fields import field_definition_save
 from tests.permissions import Entry, make_account, project_url_names
 
@@ -91,6 +91,13 @@ ADMIN_ENTRIES = [
     Entry("portal_units:add_root", admin("portal_units:add_root"), permitted="system", no_permission="clerk"),
     Entry("portal_units:detail", admin("portal_units:detail", pk("chi_cuc")), **UNIT_READ),
     Entry("portal_units:export", admin("portal_units:export", pk("chi_cuc")), **UNIT_READ),
+    # A missing file answers 404 to those who may see the unit: the battery's permitted way expects that.
+    Entry(
+        "portal_units:custom_file",
+        lambda s: reverse("portal_units:custom_file", args=[s["chi_cuc"].pk, "ma_rieng"]),
+        expect_permitted=(404,),
+        **UNIT_READ,
+    ),
     *(
         Entry(f"portal_units:{name}", admin(f"portal_units:{name}", pk("chi_cuc")), **UNIT_CHANGE)
         for name in ("add_child", "edit", "move", "merge", "split", "dissolve")
@@ -164,7 +171,29 @@ ADMIN_ENTRIES = [
         "portal_audit:history",
         lambda s: reverse("portal_audit:history", args=["user", s["target"].pk]),
         expect_no_permission=404,
+        variant="user",
         **ACCOUNT_OBJECT,
+    ),
+    Entry(
+        "portal_audit:history",
+        lambda s: reverse("portal_audit:history", args=["grant", s["grant"].pk]),
+        expect_no_permission=404,
+        variant="grant",
+        **ACCOUNT_OBJECT,
+    ),
+    Entry(
+        "portal_audit:history",
+        lambda s: reverse("portal_audit:history", args=["field", s["field"].pk]),
+        expect_no_permission=404,
+        variant="field",
+        **FIELDS,
+    ),
+    Entry(
+        "portal_audit:history",
+        lambda s: reverse("portal_audit:history", args=["security-policy", SecurityPolicy.load().pk]),
+        expect_no_permission=404,
+        variant="security-policy",
+        **FIELDS,
     ),
     Entry("portal_fields:index", admin("portal_fields:index"), **FIELDS),
     Entry("portal_fields:add", admin("portal_fields:add"), **FIELDS),
@@ -325,7 +354,7 @@ def _cases():
             if way == "other_unit" and entry.other_unit is None:
                 continue
             marks = [pytest.mark.xfail(strict=True, reason=entry.xfail[way])] if way in entry.xfail else []
-            yield pytest.param(entry, way, id=f"{entry.name}-{entry.method}-{way}", marks=marks)
+            yield pytest.param(entry, way, id=f"{entry.label}-{entry.method}-{way}", marks=marks)
 
 
 @pytest.mark.parametrize(("entry", "way"), list(_cases()))

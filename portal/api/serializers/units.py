@@ -10,6 +10,7 @@ from rest_framework import serializers
 from portal.api.serializers.common import DecisionSerializer, UnitIdKeyedField, UnitTypeField, unit_field
 from portal.api.serializers.fields import CustomFieldsReadField, custom_fields_write_field
 from portal.models import CatalogueEntry, Unit, UnitEvent
+from portal.services.fields import without_keys
 from portal.services.units import SplitPart
 
 # --- reads -----------------------------------------------------------------------------------
@@ -129,8 +130,12 @@ class UnitTreeSerializer(serializers.ModelSerializer):
         return UnitTreeSerializer(getattr(unit, "tree_children", []), many=True, context=self.context).data
 
 
+SIDES = ("before", "after")
+
+
 class UnitEventSerializer(serializers.ModelSerializer):
-    """One history entry of a unit."""
+    """One history entry of a unit; "secret" custom values are left out unless the context's
+    ``hidden_custom`` (a function, called once when needed) says the reader may see them."""
 
     kind_label = serializers.CharField(source="get_kind_display", read_only=True, label=_("Event"))
     related_unit = serializers.SerializerMethodField(help_text=_("The other unit of a move, merge or split."))
@@ -151,6 +156,21 @@ class UnitEventSerializer(serializers.ModelSerializer):
             "recorded_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, event: UnitEvent) -> dict:
+        data = super().to_representation(event)
+        details = data.get("details")
+        if not isinstance(details, dict) or not any("custom_fields" in (details.get(side) or {}) for side in SIDES):
+            return data
+        hidden = self.context["hidden_custom"]() if "hidden_custom" in self.context else set()
+        if hidden:
+            details = dict(details)
+            for side in SIDES:
+                values = details.get(side)
+                if isinstance(values, dict) and "custom_fields" in values:
+                    details[side] = {**values, "custom_fields": without_keys(values["custom_fields"], hidden)}
+            data["details"] = details
+        return data
 
     @extend_schema_field(UnitRefSerializer(allow_null=True))
     def get_related_unit(self, event: UnitEvent) -> dict | None:

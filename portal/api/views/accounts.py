@@ -20,6 +20,7 @@ from portal import scoping
 from portal.api.serializers import accounts as api
 from portal.api.views.common import BAD_REQUEST, ServiceCallMixin
 from portal.models import Grant
+from portal.selectors_accounts import access_account, account_list, active_grants_prefetch
 from portal.services.accounts import (
     AccountPermissionDenied,
     account_create,
@@ -30,7 +31,6 @@ from portal.services.accounts import (
     grant_create,
     grant_revoke,
 )
-from portal.views.accounts import access_account, account_list, active_grants_prefetch
 
 DENIED = {403: None, 404: None}
 

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from portal import selectors
 from portal.api import serializers as api
 from portal.api.views.common import BAD_REQUEST, ServiceCallMixin
+from portal.choices import FieldTarget
 from portal.identifiers import normalize_code
 from portal.models import Unit
 from portal.scoping import CHANGE, is_system_admin, restrict
+from portal.services.fields import hidden_custom_keys
 from portal.services.units import unit_create, unit_dissolve, unit_merge, unit_move, unit_split, unit_update
 
 
@@ -140,17 +145,28 @@ class UnitViewSet(ServiceCallMixin, viewsets.GenericViewSet):
     @extend_schema(responses=api.UnitEventSerializer(many=True))
     @action(detail=True, methods=["get"])
     def events(self, request, pk=None):
-        """The unit's history, newest first."""
+        """The unit's history, newest first ("secret" custom values only for system administrators)."""
         page = self.paginate_queryset(selectors.unit_events(unit=self.get_object()))
-        return self.get_paginated_response(api.UnitEventSerializer(page, many=True).data)
+        hidden = functools.cache(lambda: hidden_custom_keys(target=FieldTarget.UNIT, user=request.user))
+        context = {**self.get_serializer_context(), "hidden_custom": hidden}
+        return self.get_paginated_response(api.UnitEventSerializer(page, many=True, context=context).data)
 
     # writes
+
+    def refuse_hidden_custom(self, values: dict | None) -> None:
+        """Only system administrators set "secret" custom fields (they alone read them)."""
+        hidden = hidden_custom_keys(target=FieldTarget.UNIT, user=self.request.user) if values else set()
+        refused = sorted(set(values or {}) & hidden)
+        if refused:
+            message = _("Only the system administrator can set this field (state secret).")
+            raise ValidationError({f"custom_fields.{key}": [message] for key in refused})
 
     @extend_schema(request=api.UnitCreateSerializer, responses={201: api.UnitDetailSerializer, **BAD_REQUEST})
     def create(self, request):
         form = self.parse(api.UnitCreateSerializer)
         data = form.validated_data
         self.require_in_scope(data["parent"])
+        self.refuse_hidden_custom(data.get("custom_fields"))
         unit = self.call_service(
             unit_create,
             name=data["name"],
@@ -170,7 +186,9 @@ class UnitViewSet(ServiceCallMixin, viewsets.GenericViewSet):
     def partial_update(self, request, pk=None):
         unit = self.get_object()
         form = self.parse(api.UnitUpdateSerializer, partial=True)
-        unit = self.call_service(unit_update, unit=unit, changes=form.changes(), decision=form.decision())
+        changes = form.changes()
+        self.refuse_hidden_custom(changes.get("custom_fields"))
+        unit = self.call_service(unit_update, unit=unit, changes=changes, decision=form.decision())
         return Response(self.render_detail(unit))
 
     @extend_schema(request=api.UnitMoveSerializer, responses={200: api.UnitDetailSerializer, **BAD_REQUEST})

@@ -21,7 +21,13 @@ from portal.views.units.actions import (
     UnitSplitView,
 )
 from portal.views.units.common import CHANGE_PERMS, VIEW_PERMS, UnitTreeMixin, can_change_units, can_view_units
-from portal.views.units.explorer import UnitDetailView, UnitExportView, UnitIndexView, event_summary
+from portal.views.units.explorer import (
+    UnitCustomFileView,
+    UnitDetailView,
+    UnitExportView,
+    UnitIndexView,
+    event_summary,
+)
 
 __all__ = [
     "CHANGE_PERMS",
@@ -29,6 +35,7 @@ __all__ = [
     "VIEW_PERMS",
     "UnitActionView",
     "UnitCreateView",
+    "UnitCustomFileView",
     "UnitDetailView",
     "UnitDissolveView",
     "UnitEditView",
@@ -52,6 +59,7 @@ def unit_urls():
         path("add/", UnitCreateView.as_view(), name="add_root"),
         path("<int:pk>/", UnitDetailView.as_view(), name="detail"),
         path("<int:pk>/export/", UnitExportView.as_view(), name="export"),
+        path("<int:pk>/files/<slug:key>/", UnitCustomFileView.as_view(), name="custom_file"),
         path("<int:pk>/add/", UnitCreateView.as_view(), name="add_child"),
         path("<int:pk>/edit/", UnitEditView.as_view(), name="edit"),
         path("<int:pk>/move/", UnitMoveView.as_view(), name="move"),

@@ -117,6 +117,9 @@ class UnitCreateView(UnitActionView):
     def action_label(self):
         return _("Add sub-unit") if self.unit else _("Add root unit")
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
     def get_page_subtitle(self):
         return self.unit.name if self.unit else ""
 
@@ -143,7 +146,7 @@ class UnitEditView(UnitActionView):
     action_label = _("Edit")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "unit": self.unit}
+        return {**super().get_form_kwargs(), "unit": self.unit, "user": self.request.user}
 
     def perform(self, form):
         unit = unit_update(unit=self.unit, changes=form.changes(), decision=form.decision(), actor=self.request.user)

@@ -6,16 +6,25 @@ import datetime
 
 from django.core.exceptions import FieldDoesNotExist
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from portal.choices import UnitEventKind
+from portal.choices import FieldTarget, UnitEventKind
 from portal.models import Unit
 from portal.selectors import catalogue_entries, unit_children_counts, unit_events, unit_list, unit_roots
+from portal.services.fields import hidden_custom_keys, without_keys
 from portal.services.units import QUOTA_FIELDS, UNIT_TYPE_KIND
 from portal.views import PermissionMixin, paginate, query_flag
-from portal.views.fields import apply_custom_filters, custom_cells, list_columns, xlsx_response
+from portal.views.fields import (
+    apply_custom_filters,
+    custom_cells,
+    custom_facts,
+    custom_file_response,
+    list_columns,
+    xlsx_response,
+)
 from portal.views.units.common import VIEW_PERMS, UnitTreeMixin, can_change_units
 
 
@@ -51,10 +60,14 @@ def _names(items) -> str:
     return ", ".join(item.get("name", "") for item in items or [])
 
 
-def event_summary(event, *, unit_types: dict[int, str]) -> list[str]:
-    """Readable lines for an event, from the before/after values kept in ``details``."""
+def event_summary(event, *, unit_types: dict[int, str], hidden_custom: set[str] = frozenset()) -> list[str]:
+    """Readable lines for an event, from the before/after values kept in ``details``
+    (without the custom values of ``hidden_custom``: secret fields the reader may not see)."""
     details = event.details or {}
     before, after = details.get("before") or {}, details.get("after") or {}
+    if hidden_custom and "custom_fields" in after:
+        before = {**before, "custom_fields": without_keys(before.get("custom_fields"), hidden_custom)}
+        after = {**after, "custom_fields": without_keys(after.get("custom_fields"), hidden_custom)}
     lines: list[str] = []
     change = _("%(field)s: %(before)s → %(after)s")
 
@@ -70,6 +83,8 @@ def event_summary(event, *, unit_types: dict[int, str]) -> list[str]:
     elif event.kind in (UnitEventKind.RENAMED, UnitEventKind.CODE_CHANGED, UnitEventKind.UPDATED):
         for key in after:
             old, new = before.get(key), after.get(key)
+            if key == "custom_fields" and (old or {}) == (new or {}):
+                continue  # only hidden values changed
             if key == "unit_type":
                 old, new = unit_types.get(old, old), unit_types.get(new, new)
             lines.append(change % {"field": field_label(key), "before": _value_text(old), "after": _value_text(new)})
@@ -107,14 +122,18 @@ def event_summary(event, *, unit_types: dict[int, str]) -> list[str]:
     return [str(line) for line in lines]
 
 
-def _events(unit: Unit) -> list[dict]:
+def _events(unit: Unit, *, user) -> list[dict]:
     events = list(unit_events(unit=unit))
+    hidden = hidden_custom_keys(target=FieldTarget.UNIT, user=user)
     unit_types: dict[int, str] = {}
     if any(
         event.kind == UnitEventKind.UPDATED and "unit_type" in (event.details.get("after") or {}) for event in events
     ):
         unit_types = dict(catalogue_entries(kind=UNIT_TYPE_KIND, include_retired=True).values_list("pk", "label"))
-    return [{"event": event, "summary": event_summary(event, unit_types=unit_types)} for event in events]
+    return [
+        {"event": event, "summary": event_summary(event, unit_types=unit_types, hidden_custom=hidden)}
+        for event in events
+    ]
 
 
 class UnitIndexView(PermissionMixin, UnitTreeMixin, TemplateView):
@@ -203,10 +222,26 @@ class UnitDetailView(PermissionMixin, UnitTreeMixin, TemplateView):
             custom_filters=custom_filters,
             filter_problems=filter_problems,
             export_query=self.request.GET.urlencode(),
-            events=_events(unit),
+            events=_events(unit, user=self.request.user),
             can_change=can_change_units(self.request.user) and unit.is_active,
+            custom_facts=custom_facts(
+                unit,
+                target=FieldTarget.UNIT,
+                user=self.request.user,
+                file_url=lambda key: reverse("portal_units:custom_file", args=[unit.pk, key]),
+            ),
         )
         return context
+
+
+class UnitCustomFileView(PermissionMixin, View):
+    """Download the file stored in one of a unit's custom fields (never served from /media/)."""
+
+    permissions = VIEW_PERMS
+
+    def get(self, request, pk: int, key: str):
+        unit = get_object_or_404(unit_list(include_dissolved=True), pk=pk)
+        return custom_file_response(unit, target=FieldTarget.UNIT, user=request.user, key=key)
 
 
 class UnitExportView(PermissionMixin, View):

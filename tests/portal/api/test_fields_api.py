@@ -165,6 +165,24 @@ def test_secret_values_are_read_only_by_system_admins(reader, system_admin, prov
     assert system_admin.get(url).json()["custom_fields"] == {"ma_qhns": "1052341", "so_mat": "M-01"}
     listing = reader.get(f"{UNITS}?parent={province['root'].pk}").json()["results"]
     assert {row["name"]: row["custom_fields"] for row in listing}["Sở Nội vụ"] == {"ma_qhns": "1052341"}
+    unit_update(unit=province["noi_vu"], changes={"custom_fields": {"so_mat": "M-02"}})
+    events = reader.get(f"{url}events/").json()["results"]
+    assert "M-01" not in str(events) and "M-02" not in str(events) and "1052341" in str(events)
+    assert "M-02" in str(system_admin.get(f"{url}events/").json()["results"])
+
+
+def test_only_system_admins_write_secret_values(unit_writer, system_admin, province):
+    field_definition_save(
+        values={"target": "unit", "key": "so_mat", "label": "Số mật", "field_type": "text", "sensitivity": "secret"}
+    )
+    url = f"{UNITS}{province['noi_vu'].pk}/"
+    response = unit_writer.patch(url, {"custom_fields": {"so_mat": "M-09"}}, format="json")
+    assert response.status_code == 400
+    message = "Chỉ quản trị hệ thống mới được nhập trường này (bí mật nhà nước)."
+    assert response.json()["custom_fields.so_mat"] == [message]
+    assert Unit.objects.get(pk=province["noi_vu"].pk).custom_fields == {}
+    assert system_admin.patch(url, {"custom_fields": {"so_mat": "M-09"}}, format="json").status_code == 200
+    assert Unit.objects.get(pk=province["noi_vu"].pk).custom_fields == {"so_mat": "M-09"}
 
 
 def test_unit_list_query_count_does_not_grow_with_rows(reader, province):
