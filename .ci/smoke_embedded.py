@@ -52,7 +52,15 @@ def main() -> None:
     env = {
         key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")
     }
-    env.update({"HOSO_VAR_DIR": str(var_dir), "HOSO_DEMO_COMMUNES": "5", "PORT": "8765", "PYTHONUNBUFFERED": "1"})
+    env.update(
+        {
+            "HOSO_VAR_DIR": str(var_dir),
+            "HOSO_DEMO_COMMUNES": "5",
+            "HOSO_DEMO_PEOPLE": "150",
+            "PORT": "8765",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     started = time.monotonic()
     launcher = subprocess.Popen(
         [sys.executable, "-m", "portal.launcher"],
@@ -115,6 +123,10 @@ def main() -> None:
         if units.status_code != 200 or "Đồng Tháp" not in units.text:
             fail(f"the API did not list the demo province ({units.status_code})")
         print("smoke: API lists the demo province")
+        dossiers = session.get(f"{base}api/v1/dossiers/?limit=1", timeout=30)
+        if dossiers.status_code != 200 or dossiers.json().get("count") != 150:
+            fail(f"the API did not list the 150 demo dossiers ({dossiers.status_code}: {dossiers.text[:300]})")
+        print("smoke: API lists the 150 demo dossiers")
         # The worker is alive when it has processed a task through the filesystem broker.
         check = subprocess.run(
             [

@@ -310,14 +310,6 @@ def step_schedules(context: SeedContext) -> None:
     schedules_ensure_defaults()
 
 
-def step_people(context: SeedContext) -> None:
-    if context.people:
-        context.log(
-            f"--people {context.people}: hồ sơ nhân sự sẽ được tạo khi phân hệ hồ sơ (issue 4) được xây dựng; "
-            "bước này hiện chưa có."
-        )
-
-
 for _name, _step in [
     ("catalogues", step_catalogues),
     ("admin_units", step_admin_units),
@@ -334,5 +326,4 @@ def demo_seed(context: SeedContext) -> SeedContext:
     with transaction.atomic():
         for _name, step in _steps:
             step(context)
-        step_people(context)
     return context

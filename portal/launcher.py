@@ -73,6 +73,8 @@ def main() -> int:
     seed_args = ["seed_demo", "--if-empty", "--province", env.get("HOSO_DEMO_PROVINCE", "82")]
     if env.get("HOSO_DEMO_COMMUNES"):
         seed_args += ["--communes", env["HOSO_DEMO_COMMUNES"]]
+    if env.get("HOSO_DEMO_PEOPLE"):
+        seed_args += ["--people", env["HOSO_DEMO_PEOPLE"]]
     _manage(*seed_args, env=env)
 
     processes: list[subprocess.Popen] = []

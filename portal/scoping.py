@@ -55,6 +55,13 @@ CAPABILITIES: dict[str, dict[str, set[str]]] = {
     },
 }
 
+
+def register_capabilities(model_label: str, capabilities: dict[str, set[str]]) -> None:
+    """Declare what each role may do with another app's model (from its ``AppConfig.ready``),
+    so ``portal`` never imports the apps built on it."""
+    CAPABILITIES[model_label] = {role: set(actions) for role, actions in capabilities.items()}
+
+
 # A role may be granted by someone holding a role of at least the same rank.
 ROLE_RANK = {
     Role.SYSTEM_ADMIN: 100,
@@ -150,7 +157,11 @@ def restrict(user, action: str, queryset: QuerySet) -> QuerySet:
 
 
 def _self_value(user, field: str):
-    return user.pk if field in ("pk", "id", "user", "user_id", "user__pk") else getattr(user, field.split("__")[-1])
+    # "pk", "user", "account", "dossier__account"…: a path ending at the account itself.
+    last = field.split("__")[-1]
+    if last in ("pk", "id", "user", "user_id", "account", "account_id"):
+        return user.pk
+    return getattr(user, last)
 
 
 def _needs_distinct(spec: ScopeSpec) -> bool:

@@ -256,7 +256,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hồ sơ CBCCVC API",
-    "DESCRIPTION": "API của nền tảng hồ sơ CBCCVC: cây đơn vị, danh mục dùng chung.",
+    "DESCRIPTION": "API của nền tảng hồ sơ CBCCVC: cây đơn vị, danh mục dùng chung, tài khoản, hồ sơ nhân sự, kê khai.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -265,6 +265,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Only the project's API: Wagtail's internal admin API is not part of the public contract.
     "PREPROCESSING_HOOKS": ["portal.api.urls.only_api_endpoints"],
+    # Several models have a "status": name each enumeration after what it is the status of.
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "records.choices.DossierStatus",
+        "DeclarationStatusEnum": "records.choices.DeclarationStatus",
+        "VersionStatusEnum": "records.choices.VersionStatus",
+    },
 }
 
 LOGGING = {

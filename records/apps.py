@@ -6,3 +6,28 @@ class RecordsConfig(AppConfig):
     name = "records"
     verbose_name = _("Personnel records")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from portal import scoping
+        from portal.choices import Role
+        from portal.demo import register_seed_step
+        from portal.extensions import register_unit_panel
+        from portal.services.units import register_unit_member_handler
+        from records.demo import seed_people
+        from records.panels import unit_dossiers_panel
+        from records.services.members import DossierMembers
+
+        view, change = scoping.VIEW, scoping.CHANGE
+        # Leaders read aggregates and dashboards, not individual dossiers.
+        dossier_capabilities = {
+            Role.SYSTEM_ADMIN: {view, change},
+            Role.UNIT_ADMIN: {view},
+            Role.HR_CLERK: {view, change},
+            Role.APPROVER: {view},
+            Role.INDIVIDUAL: {view},
+        }
+        for label in ("records.dossier", "records.dossierversion", "records.declaration", "records.evidence"):
+            scoping.register_capabilities(label, dossier_capabilities)
+        register_unit_member_handler(DossierMembers())
+        register_seed_step("people", seed_people)
+        register_unit_panel(unit_dossiers_panel)

@@ -84,14 +84,16 @@ def _assert_no_leak(response, secrets: Iterable[str], way: str, url: str) -> Non
         assert secret not in body, f"{way}: {url} leaks {secret!r}"
 
 
-def check_anonymous(*, url: str, method: str = "get", data=None, api: bool = False, secrets=()) -> None:
+def check_anonymous(
+    *, url: str, method: str = "get", data=None, api: bool = False, secrets=(), login_prefix: str = LOGIN_PREFIX
+) -> None:
     client = api_client_for() if api else admin_client_for()
     response = _request(client, method, url, data)
     if api:
         assert response.status_code == API_ANONYMOUS_STATUS, f"anonymous {method} {url}: {response.status_code}"
     else:
         assert response.status_code == 302, f"anonymous {method} {url}: {response.status_code}"
-        assert response["Location"].startswith(LOGIN_PREFIX)
+        assert response["Location"].startswith(login_prefix)
     _assert_no_leak(response, secrets, "anonymous", url)
 
 
@@ -171,6 +173,7 @@ class Entry:
     secrets: Callable[[dict], list[str]] = field(default=lambda s: [])
     xfail: dict[str, str] = field(default_factory=dict)  # way → reason
     variant: str = ""  # tells apart entries of one URL name (e.g. the history of each kind of object)
+    login_prefix: str = LOGIN_PREFIX  # where anonymous visitors are sent (the self-service portal has its own)
 
     @property
     def label(self) -> str:
@@ -182,7 +185,7 @@ class Entry:
         secrets = self.secrets(scenario)
         common = {"url": url, "method": self.method, "data": data, "api": self.api}
         if way == "anonymous":
-            return check_anonymous(**common, secrets=secrets)
+            return check_anonymous(**common, secrets=secrets, login_prefix=self.login_prefix)
         if way == "no_permission":
             return check_no_permission(
                 **common, user=scenario[self.no_permission], expect=self.expect_no_permission, secrets=secrets
@@ -195,7 +198,10 @@ class Entry:
         )
 
 
-def project_url_names(*, admin_namespaces_prefix: str = "portal_", api_prefix: str = "api/") -> set[str]:
+ADMIN_NAMESPACE_PREFIXES = ("portal_", "records_", "reports_")
+
+
+def project_url_names(*, admin_namespaces_prefix=ADMIN_NAMESPACE_PREFIXES, api_prefix: str = "api/") -> set[str]:
     """Every URL name the project registers: its admin namespaces and its API routes."""
     names: set[str] = set()
 

@@ -5,6 +5,10 @@ serves the OpenAPI document, /api/docs/ Swagger UI and /api/redoc/ ReDoc, both
 from the locally served sidecar assets (no CDN on closed networks).
 """
 
+import importlib
+import importlib.util
+
+from django.apps import apps
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.permissions import IsAuthenticated
@@ -21,6 +25,21 @@ router.register("custom-fields", FieldDefinitionViewSet, basename="custom-field"
 router.register(r"catalogues/(?P<kind_code>[a-z][a-z0-9_]*)/entries", CatalogueEntryViewSet, basename="catalogue-entry")
 router.register("accounts", AccountViewSet, basename="account")
 router.register(r"accounts/(?P<account_pk>\d+)/grants", GrantViewSet, basename="account-grant")
+
+
+def register_app_routes(router) -> None:
+    """Apps built on the platform add their endpoints here: ``<app>.api.routes.register(router)``."""
+    for app_config in apps.get_app_configs():
+        if app_config.name == "portal":
+            continue
+        package = importlib.util.find_spec(f"{app_config.name}.api")
+        if package is None or package.submodule_search_locations is None:
+            continue  # no api package (some third-party apps have a plain ``api`` module)
+        if importlib.util.find_spec(f"{app_config.name}.api.routes") is not None:
+            importlib.import_module(f"{app_config.name}.api.routes").register(router)
+
+
+register_app_routes(router)
 
 
 def only_api_endpoints(endpoints):

@@ -71,7 +71,7 @@ def test_seed_demo_is_deterministic_and_rerunnable():
 @pytest.mark.django_db
 def test_seed_demo_command_prints_the_admin_login(capsys, settings, tmp_path, monkeypatch):
     monkeypatch.setenv("HOSO_VAR_DIR", str(tmp_path))
-    call_command("seed_demo", "--province", "82", "--communes", "2")
+    call_command("seed_demo", "--province", "82", "--communes", "2", "--people", "0")
     out = capsys.readouterr().out
     assert "quantri /" in out
     from django.contrib.auth import get_user_model

@@ -10,7 +10,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--province", type=int, default=82, help="GSO province code (default 82, Đồng Tháp).")
         parser.add_argument(
-            "--people", type=int, default=0, help="Number of dossiers (when the dossier module exists)."
+            "--people", type=int, default=2000, help="Number of dossiers (default 2,000; 100000 for benchmarks)."
         )
         parser.add_argument("--seed", type=int, default=2026, help="Random seed: the same seed gives the same data.")
         parser.add_argument("--communes", type=int, help="Only the first N communes (a small province for tests).")

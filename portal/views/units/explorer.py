@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from portal.choices import FieldTarget, UnitEventKind
+from portal.extensions import unit_panels
 from portal.models import Unit
 from portal.selectors import catalogue_entries, unit_children_counts, unit_events, unit_list, unit_roots
 from portal.services.fields import hidden_custom_keys, without_keys
@@ -224,6 +225,7 @@ class UnitDetailView(PermissionMixin, UnitTreeMixin, TemplateView):
             export_query=self.request.GET.urlencode(),
             events=_events(unit, user=self.request.user),
             can_change=can_change_units(self.request.user) and unit.is_active,
+            panels=unit_panels(unit=unit, user=self.request.user),
             custom_facts=custom_facts(
                 unit,
                 target=FieldTarget.UNIT,

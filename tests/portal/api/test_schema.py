@@ -44,6 +44,20 @@ EXPECTED_PATHS = {
     "/api/v1/custom-fields/{id}/": {"get", "patch"},
     "/api/v1/custom-fields/{id}/retire/": {"post"},
     "/api/v1/custom-fields/{id}/reactivate/": {"post"},
+    # records (registered through records.api.routes)
+    "/api/v1/dossiers/": {"get", "post"},
+    "/api/v1/dossiers/{id}/": {"get"},
+    "/api/v1/dossiers/{id}/changes/": {"post"},
+    "/api/v1/dossiers/{id}/status/": {"post"},
+    "/api/v1/dossiers/{id}/versions/": {"get"},
+    "/api/v1/dossiers/{id}/versions/{number}/": {"get"},
+    "/api/v1/dossiers/{id}/compare/": {"get"},
+    "/api/v1/dossiers/{id}/declarations/": {"get", "post"},
+    "/api/v1/declarations/": {"get"},
+    "/api/v1/declarations/{id}/": {"get"},
+    "/api/v1/declarations/{id}/accept/": {"post"},
+    "/api/v1/declarations/{id}/return/": {"post"},
+    "/api/v1/declarations/{id}/withdraw/": {"post"},
 }
 
 

@@ -1,0 +1,115 @@
+"""Forms of the records admin: they parse input; the selectors and services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Unit
+from portal.selectors import catalogue_entries
+from records.choices import DossierStatus
+from records.selectors import AGE_BANDS, DossierFilters
+
+AGE_BAND_LABELS = {
+    "under_30": _("Under 30"),
+    "30_39": _("30–39"),
+    "40_49": _("40–49"),
+    "50_59": _("50–59"),
+    "60_plus": _("60 and over"),
+}
+PARTY_CHOICES = [("", "—"), ("1", _("Party members")), ("0", _("Not Party members"))]
+
+# Columns a clerk may export, in order: (key, label, value of a dossier).
+EXPORT_COLUMNS = {
+    "personal_id": _("Personal identification number"),
+    "full_name": _("Full name"),
+    "sex": _("Sex"),
+    "birth_date": _("Date of birth"),
+    "unit": _("Unit"),
+    "personnel_category": _("Personnel category"),
+    "grade": _("Grade or professional title"),
+    "salary_step": _("Salary step"),
+    "salary_coefficient": _("Salary coefficient"),
+    "highest_qualification": _("Highest qualification"),
+    "ethnicity": _("Ethnicity"),
+    "party_joined_on": _("Joined the Party on"),
+    "phone": _("Phone"),
+    "status": _("Status"),
+    "completeness": _("Completeness (%)"),
+}
+DEFAULT_EXPORT = ["personal_id", "full_name", "birth_date", "unit", "grade", "status"]
+
+
+def _catalogue_choices(kind: str) -> list[tuple[str, str]]:
+    return [("", "—"), *((entry.code, entry.label) for entry in catalogue_entries(kind=kind))]
+
+
+class DossierFilterForm(forms.Form):
+    """The filters of the clerk's dossier list (and of its export)."""
+
+    q = forms.CharField(label=_("Search by name or personal id"), required=False, max_length=100)
+    unit = forms.ModelChoiceField(label=_("Unit (with its sub-units)"), queryset=Unit.objects.none(), required=False)
+    personnel_category = forms.ChoiceField(label=_("Personnel category"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", "—"), *DossierStatus.choices])
+    grade = forms.ChoiceField(label=_("Grade"), required=False)
+    qualification = forms.ChoiceField(label=_("Qualification"), required=False)
+    age_band = forms.ChoiceField(
+        label=_("Age"), required=False, choices=[("", "—"), *((k, AGE_BAND_LABELS[k]) for k in AGE_BANDS)]
+    )
+    sex = forms.ChoiceField(label=_("Sex"), required=False)
+    ethnicity = forms.ChoiceField(label=_("Ethnicity"), required=False)
+    party = forms.ChoiceField(label=_("Party membership"), required=False, choices=PARTY_CHOICES)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
+        for name, kind in (
+            ("personnel_category", "loai_nhan_su"),
+            ("grade", "ngach_cdnn"),
+            ("qualification", "trinh_do_chuyen_mon"),
+            ("sex", "gioi_tinh"),
+            ("ethnicity", "dan_toc"),
+        ):
+            self.fields[name].choices = _catalogue_choices(kind)
+
+    def filters(self, custom: dict[str, str]) -> DossierFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        party = data.get("party")
+        return DossierFilters(
+            search=data.get("q") or "",
+            unit=data.get("unit"),
+            personnel_category=data.get("personnel_category") or "",
+            status=data.get("status") or "",
+            grade=data.get("grade") or "",
+            qualification=data.get("qualification") or "",
+            age_band=data.get("age_band") or "",
+            sex=data.get("sex") or "",
+            ethnicity=data.get("ethnicity") or "",
+            party_member=None if not party else party == "1",
+            custom=custom,
+        )
+
+
+class ExportForm(forms.Form):
+    columns = forms.MultipleChoiceField(
+        label=_("Columns"),
+        required=False,
+        choices=list(EXPORT_COLUMNS.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (the person will read it)"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AcceptForm(forms.Form):
+    reason = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    override_conflict = forms.BooleanField(
+        label=_("I have compared the current values and accept the declaration anyway"), required=False
+    )
+
+
+class CompareForm(forms.Form):
+    base = forms.IntegerField(label=_("From version"), min_value=1)
+    to = forms.IntegerField(label=_("To version"), min_value=1)

@@ -1,0 +1,170 @@
+"""Reads of dossiers, their versions and declarations: every one starts from ``portal.scoping``.
+
+``dossier_list`` is shared by the clerk's list, its export and the API, so the three
+show exactly the same people for the same filters.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from portal import scoping
+from portal.services.fields import custom_field_filter, field_definitions, hidden_custom_keys, without_keys
+from portal.text import fold
+from records.choices import DeclarationStatus
+from records.models import Declaration, Dossier, DossierVersion
+from records.sections import CUSTOM
+from records.services.content import content_diff
+
+AGE_BANDS = {
+    "under_30": (None, 30),
+    "30_39": (30, 40),
+    "40_49": (40, 50),
+    "50_59": (50, 60),
+    "60_plus": (60, None),
+}
+
+
+@dataclass
+class DossierFilters:
+    """What a dossier list is narrowed to; empty values do not filter."""
+
+    search: str = ""
+    unit: object = None  # a Unit: its whole subtree
+    personnel_category: str = ""
+    status: str = ""
+    grade: str = ""
+    qualification: str = ""
+    age_band: str = ""
+    sex: str = ""
+    ethnicity: str = ""
+    party_member: bool | None = None
+    custom: dict[str, str] = field(default_factory=dict)  # key → raw filter value
+    on: datetime.date | None = None  # the day ages are counted on (default today)
+
+
+def _birth_range(band: str, on: datetime.date) -> Q:
+    low, high = AGE_BANDS[band]
+    condition = Q()
+    if low is not None:  # at least ``low`` years old: born on or before on - low years
+        condition &= Q(birth_date__lte=on.replace(year=on.year - low))
+    if high is not None:  # younger than ``high``: born after on - high years
+        condition &= Q(birth_date__gt=on.replace(year=on.year - high))
+    return condition
+
+
+def dossier_list(*, user, filters: DossierFilters | None = None) -> QuerySet[Dossier]:
+    """The dossiers ``user`` may see, narrowed by ``filters``, in Vietnamese name order
+    (given name first, Vietnamese collation; ``Dossier.name_sort_key``).
+
+    Search: every word of the query (accents ignored) in the name, or the start of the
+    personal id. A custom-field filter on a key that is not an active non-secret dossier
+    field raises ``ValueError`` (the caller reports it)."""
+    filters = filters or DossierFilters()
+    qs = scoping.restrict(user, scoping.VIEW, Dossier.objects.select_related("unit"))
+    if filters.search:
+        query = filters.search.strip()
+        digits = query.replace(" ", "")
+        if digits.isdigit():
+            qs = qs.filter(personal_id__startswith=digits)
+        else:
+            for word in fold(query).split():
+                qs = qs.filter(name_folded__contains=word)
+    if filters.unit is not None:
+        qs = qs.filter(unit__path__startswith=filters.unit.path)
+    for name in ("personnel_category", "status", "grade", "sex", "ethnicity"):
+        value = getattr(filters, name)
+        if value:
+            qs = qs.filter(**{name: value})
+    if filters.qualification:
+        qs = qs.filter(highest_qualification=filters.qualification)
+    if filters.age_band:
+        qs = qs.filter(_birth_range(filters.age_band, filters.on or timezone.localdate()))
+    if filters.party_member is not None:
+        qs = qs.filter(party_joined_on__isnull=not filters.party_member)
+    if filters.custom:
+        definitions = {d.key: d for d in field_definitions(target="dossier", include_secret=False)}
+        for key, raw in filters.custom.items():
+            if key not in definitions:
+                raise ValueError(key)
+            if raw:
+                qs = qs.filter(custom_field_filter(definitions[key], raw))
+    return qs.order_by("name_sort_key", "personal_id")
+
+
+def access_dossier(*, user, pk, action: str = scoping.VIEW) -> Dossier:
+    """The dossier ``pk`` if ``user`` may ``action`` it; ``Http404`` if missing or out of scope."""
+    return scoping.access(user=user, queryset=Dossier.objects.select_related("unit", "account"), pk=pk, action=action)
+
+
+def dossier_versions(*, dossier: Dossier) -> QuerySet[DossierVersion]:
+    """Versions of ``dossier``, newest first (without their content). The caller got the dossier
+    through ``access_dossier``: the versions are readable by whoever may read the dossier."""
+    return dossier.versions.defer("content").select_related("created_by", "published_by").order_by("-number")
+
+
+def version_get(*, dossier: Dossier, number: int) -> DossierVersion:
+    """Version ``number`` of ``dossier`` (obtained through ``access_dossier``);
+    ``DossierVersion.DoesNotExist`` when there is no such version."""
+    return dossier.versions.get(number=number)
+
+
+def declaration_queue(
+    *, user, unit=None, section: str = "", older_than_days: int | None = None
+) -> QuerySet[Declaration]:
+    """Declarations awaiting review that ``user`` may review (CHANGE on the dossier), oldest first."""
+    qs = scoping.restrict(user, scoping.CHANGE, Declaration.objects.select_related("dossier", "dossier__unit"))
+    qs = qs.filter(status=DeclarationStatus.SUBMITTED)
+    if unit is not None:
+        qs = qs.filter(dossier__unit__path__startswith=unit.path)
+    if section:
+        qs = qs.filter(section=section)
+    if older_than_days:
+        qs = qs.filter(submitted_at__lte=timezone.now() - datetime.timedelta(days=older_than_days))
+    return qs.order_by("submitted_at", "id")
+
+
+def declarations_of(*, user, dossier: Dossier) -> QuerySet[Declaration]:
+    """A dossier's declarations, newest first, as ``user`` may see them."""
+    qs = scoping.restrict(user, scoping.VIEW, Declaration.objects.filter(dossier=dossier))
+    return qs.select_related("reviewed_by", "submitted_by").order_by("-submitted_at", "-id")
+
+
+def content_for(*, user, content: dict) -> dict:
+    """A version's content as ``user`` may read it: "secret" custom fields only for system
+    administrators (the same rule as units, ``portal.services.fields.hidden_custom_keys``)."""
+    custom = content.get(CUSTOM)
+    if not custom:
+        return content
+    hidden = hidden_custom_keys(target="dossier", user=user)
+    if not hidden:
+        return content
+    visible = without_keys(custom, hidden)
+    return {**{k: v for k, v in content.items() if k != CUSTOM}, **({CUSTOM: visible} if visible else {})}
+
+
+def version_compare(*, user, dossier: Dossier, base: int, to: int):
+    """The section-by-section differences between versions ``base`` and ``to`` of ``dossier``
+    (``DossierVersion.DoesNotExist`` if either is missing)."""
+    old = content_for(user=user, content=version_get(dossier=dossier, number=base).content)
+    new = content_for(user=user, content=version_get(dossier=dossier, number=to).content)
+    return content_diff(old, new)
+
+
+def unit_dossier_summary(*, user, unit) -> dict | None:
+    """Working dossiers in ``unit``'s subtree that ``user`` may see: count and mean completeness
+    (one query); None when the user reads no dossier there."""
+    from django.db.models import Avg, Count
+
+    from records.choices import DossierStatus
+
+    if not scoping.managed_units(user, scoping.VIEW, model_label="records.dossier"):
+        return None
+    qs = scoping.restrict(user, scoping.VIEW, Dossier.objects.all()).filter(
+        unit__path__startswith=unit.path, status=DossierStatus.WORKING
+    )
+    return qs.aggregate(count=Count("pk"), completeness=Avg("completeness"))

@@ -1,0 +1,483 @@
+"""A dossier's content: THE validation of section values, its canonical form, hash, diff,
+completeness, and writing it to the live rows.
+
+Content is a dict ``{section key: value}`` (``records.sections``): a single section's
+value is ``{field: value}``, a row section's a list of such dicts in order, the custom
+fields ``{key: value}``. Values are JSON-ready: text NFC-stripped, dates ``yyyy-mm-dd``,
+months ``yyyy-mm`` (or ``yyyy``), decimals as plain strings, integers, catalogue codes.
+Empty values are left out, so two contents that print the same are equal and hash the
+same (``canonical_bytes``): the SHA-256 the approval manifest will sign.
+
+``section_clean`` is used by every writer (admin and portal forms, API, imports, seed):
+its messages name the section, the row and the field in Vietnamese.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from portal.models import CatalogueEntry
+from portal.services.catalogue_attributes import parse_date, parse_decimal
+from portal.services.fields import custom_fields_clean, field_definitions
+from portal.text import nfc
+from records.models import Dossier
+from records.sections import (
+    CHOICE,
+    CODE,
+    CUSTOM,
+    DATE,
+    DECIMAL,
+    INTEGER,
+    MONTH,
+    ROWS,
+    SECTION_BY_KEY,
+    SECTIONS,
+    SINGLE,
+    Section,
+    section_title,
+)
+
+MONTH_RE = re.compile(r"^(?:(?P<m1>\d{1,2})[/.-](?P<y1>\d{4})|(?P<y2>\d{4})-(?P<m2>\d{1,2})|(?P<y3>\d{4}))$")
+MAX_ROWS = 200
+DOSSIER_TARGET = "dossier"
+
+
+class CodeBook:
+    """The codes in use of the catalogues a clean needs, read once per kind (one query each)."""
+
+    def __init__(self):
+        self._codes: dict[str, set[str]] = {}
+
+    def codes(self, kind: str) -> set[str]:
+        if kind not in self._codes:
+            self._codes[kind] = set(
+                CatalogueEntry.objects.filter(kind__code=kind, active=True).values_list("code", flat=True)
+            )
+        return self._codes[kind]
+
+
+def parse_month(value) -> str:
+    """``mm/yyyy``, ``yyyy-mm`` or ``yyyy`` → ``yyyy-mm`` / ``yyyy``."""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return f"{value.year:04d}-{value.month:02d}"
+    match = MONTH_RE.match(nfc(str(value)))
+    if not match:
+        raise ValueError(_("must be a month mm/yyyy or a year yyyy"))
+    year = int(match["y1"] or match["y2"] or match["y3"])
+    month = match["m1"] or match["m2"]
+    if not 1900 <= year <= 2100:
+        raise ValueError(_("has a year outside 1900–2100"))
+    if month is None:
+        return f"{year:04d}"
+    if not 1 <= int(month) <= 12:
+        raise ValueError(_("has a month outside 1–12"))
+    return f"{year:04d}-{int(month):02d}"
+
+
+def month_text(value: str) -> str:
+    """``yyyy-mm`` → ``mm/yyyy`` for display."""
+    if value and len(value) == 7:
+        return f"{value[5:7]}/{value[:4]}"
+    return value or ""
+
+
+def _integer(value) -> int:
+    if isinstance(value, bool):
+        raise ValueError(_("must be a whole number"))
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip().replace(" ", "")
+        if not re.fullmatch(r"\d+", text):
+            raise ValueError(_("must be a whole number"))
+        number = int(text)
+    if number < 0:
+        raise ValueError(_("must not be negative"))
+    return number
+
+
+def _convert(section: Section, spec, value, codes: CodeBook):
+    """One field's value, JSON-ready; ``ValueError`` with the problem in Vietnamese."""
+    if spec.kind == DATE:
+        return parse_date(value).isoformat()
+    if spec.kind == MONTH:
+        return parse_month(value)
+    if spec.kind == INTEGER:
+        return _integer(value)
+    if spec.kind == DECIMAL:
+        number = parse_decimal(value)
+        if number < 0:
+            raise ValueError(_("must not be negative"))
+        return format(number, "f")
+    text = nfc(str(value))
+    if spec.kind == CODE:
+        if text not in codes.codes(spec.catalogue):
+            raise ValueError(_("'%(code)s' is not a code in use in the catalogue") % {"code": text})
+        return text
+    if spec.kind == CHOICE:
+        if text not in {key for key, _label in spec.choices}:
+            raise ValueError(_("'%(value)s' is not one of the allowed values") % {"value": text})
+        return text
+    if spec.max_length and len(text) > spec.max_length:
+        raise ValueError(_("is longer than %(max)s characters") % {"max": spec.max_length})
+    return text
+
+
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == [] or value == {}
+
+
+def _clean_fields(section: Section, values, codes: CodeBook, errors: dict, *, row: int | None = None) -> dict:
+    where = section_title(section.key)
+    if not isinstance(values, dict):
+        key = f"{section.key}" if row is None else f"{section.key}[{row}]"
+        errors.setdefault(key, []).append(_("%(section)s: the values must be given as an object.") % {"section": where})
+        return {}
+    known = {spec.name for spec in section.fields}
+    cleaned: dict = {}
+    for name in sorted(set(values) - known):
+        key = f"{section.key}.{name}" if row is None else f"{section.key}[{row}].{name}"
+        errors.setdefault(key, []).append(
+            _("%(section)s: there is no field '%(field)s'.") % {"section": where, "field": name}
+        )
+    for spec in section.fields:
+        value = values.get(spec.name)
+        key = f"{section.key}.{spec.name}" if row is None else f"{section.key}[{row}].{spec.name}"
+        if _empty(value):
+            continue
+        try:
+            cleaned[spec.name] = _convert(section, spec, value, codes)
+        except ValueError as exc:
+            if row is None:
+                message = _("%(section)s, '%(field)s': the value %(problem)s.") % {
+                    "section": where,
+                    "field": spec.label,
+                    "problem": exc,
+                }
+            else:
+                message = _("%(section)s, row %(row)s, '%(field)s': the value %(problem)s.") % {
+                    "section": where,
+                    "row": row,
+                    "field": spec.label,
+                    "problem": exc,
+                }
+            errors.setdefault(key, []).append(message)
+    if row is not None:
+        for name in section.required:
+            if name not in cleaned and f"{section.key}[{row}].{name}" not in errors:
+                errors.setdefault(f"{section.key}[{row}].{name}", []).append(
+                    _("%(section)s, row %(row)s: '%(field)s' is required.")
+                    % {"section": where, "row": row, "field": section.field(name).label}
+                )
+        _check_period(section, cleaned, errors, row=row)
+    return cleaned
+
+
+def _check_period(section: Section, cleaned: dict, errors: dict, *, row: int) -> None:
+    for start, end in (("period_from", "period_to"), ("date_from", "date_to")):
+        if start in cleaned and end in cleaned and cleaned[end] < cleaned[start]:
+            errors.setdefault(f"{section.key}[{row}].{end}", []).append(
+                _("%(section)s, row %(row)s: '%(end)s' is before '%(start)s'.")
+                % {
+                    "section": section_title(section.key),
+                    "row": row,
+                    "end": section.field(end).label,
+                    "start": section.field(start).label,
+                }
+            )
+
+
+def section_clean(key: str, value, *, codes: CodeBook | None = None, personnel_category: str | None = None):
+    """Check and convert the value of section ``key``; raise ``ValidationError`` keyed
+    ``<section>.<field>`` or ``<section>[<row>].<field>`` (rows count from 1) with one
+    Vietnamese sentence per problem. The custom section goes through the field catalogue
+    (``portal.services.fields.custom_fields_clean``), required custom fields included."""
+    codes = codes or CodeBook()
+    if key == CUSTOM:
+        try:
+            return custom_fields_clean(target=DOSSIER_TARGET, values=value or {}, personnel_category=personnel_category)
+        except ValidationError as exc:
+            raise ValidationError(
+                {f"{CUSTOM}.{k[len('custom_fields.') :]}": v for k, v in exc.message_dict.items()}
+            ) from None
+    section = SECTION_BY_KEY.get(key)
+    if section is None:
+        raise ValidationError({"section": _("There is no section '%(key)s'.") % {"key": key}})
+    errors: dict[str, list[str]] = {}
+    if section.kind == SINGLE:
+        cleaned = _clean_fields(section, value or {}, codes, errors)
+    else:
+        rows = value or []
+        if not isinstance(rows, list):
+            raise ValidationError({key: _("%(section)s: give a list of rows.") % {"section": section_title(key)}})
+        if len(rows) > MAX_ROWS:
+            raise ValidationError(
+                {key: _("%(section)s: at most %(max)s rows.") % {"section": section_title(key), "max": MAX_ROWS}}
+            )
+        cleaned = [_clean_fields(section, row, codes, errors, row=number) for number, row in enumerate(rows, start=1)]
+        cleaned = [row for row in cleaned if row]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def content_clean(content: dict, *, codes: CodeBook | None = None) -> dict:
+    """Every section of ``content`` cleaned; all problems of all sections in one ``ValidationError``."""
+    codes = codes or CodeBook()
+    unknown = sorted(set(content) - set(SECTION_BY_KEY) - {CUSTOM})
+    errors: dict[str, list[str]] = {}
+    for key in unknown:
+        errors.setdefault("section", []).append(_("There is no section '%(key)s'.") % {"key": key})
+    category = (content.get("header") or {}).get("personnel_category")
+    cleaned: dict = {}
+    for key in (*SECTION_BY_KEY, CUSTOM):
+        if key not in content:
+            continue
+        try:
+            value = section_clean(key, content[key], codes=codes, personnel_category=category)
+        except ValidationError as exc:
+            for field_key, messages in exc.message_dict.items():
+                errors.setdefault(field_key, []).extend(messages)
+            continue
+        if not _empty(value):
+            cleaned[key] = value
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+# --- canonical form and hash ----------------------------------------------------------------
+
+
+def canonical_bytes(content: dict) -> bytes:
+    """The content as canonical JSON: sorted keys, no spaces, UTF-8 (what is hashed and signed)."""
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def content_sha256(content: dict) -> str:
+    return hashlib.sha256(canonical_bytes(content)).hexdigest()
+
+
+def section_sha256(content: dict, key: str) -> str:
+    return hashlib.sha256(canonical_bytes({key: content.get(key)})).hexdigest()
+
+
+# --- diff -----------------------------------------------------------------------------------
+
+
+@dataclass
+class SectionDiff:
+    key: str
+    title: str
+    kind: str
+    changes: list[tuple[str, object, object]] = field(default_factory=list)  # single: (field label, before, after)
+    rows_before: list[dict] = field(default_factory=list)
+    rows_after: list[dict] = field(default_factory=list)
+    added: list[int] = field(default_factory=list)  # row numbers (from 1) in "after"
+    removed: list[int] = field(default_factory=list)  # row numbers in "before"
+
+
+def content_diff(before: dict, after: dict) -> list[SectionDiff]:
+    """The sections that differ between two contents, in template order, with what changed:
+    fields for single sections, rows added and removed for row sections (a changed row is
+    one removed and one added)."""
+    diffs: list[SectionDiff] = []
+    for key in (*SECTION_BY_KEY, CUSTOM):
+        old, new = before.get(key), after.get(key)
+        if (old or None) == (new or None):
+            continue
+        section = SECTION_BY_KEY.get(key)
+        kind = section.kind if section else SINGLE
+        diff = SectionDiff(key=key, title=section_title(key), kind=kind)
+        if kind == ROWS:
+            old_rows, new_rows = list(old or []), list(new or [])
+            diff.rows_before, diff.rows_after = old_rows, new_rows
+            remaining = list(old_rows)
+            for number, row in enumerate(new_rows, start=1):
+                if row in remaining:
+                    remaining.remove(row)
+                else:
+                    diff.added.append(number)
+            remaining = list(new_rows)
+            for number, row in enumerate(old_rows, start=1):
+                if row in remaining:
+                    remaining.remove(row)
+                else:
+                    diff.removed.append(number)
+        else:
+            old_values, new_values = dict(old or {}), dict(new or {})
+            labels = {spec.name: spec.label for spec in section.fields} if section else {}
+            for name in sorted(
+                set(old_values) | set(new_values), key=lambda n: list(labels).index(n) if n in labels else 999
+            ):
+                if old_values.get(name) != new_values.get(name):
+                    diff.changes.append((labels.get(name, name), old_values.get(name), new_values.get(name)))
+        diffs.append(diff)
+    return diffs
+
+
+# --- completeness ---------------------------------------------------------------------------
+
+
+def required_custom_keys(personnel_category: str | None) -> list[tuple[str, str]]:
+    """(key, label) of the active required dossier custom fields that apply to the category."""
+    from portal.services.fields import applies_to
+
+    return [
+        (definition.key, definition.label)
+        for definition in field_definitions(target=DOSSIER_TARGET)
+        if definition.required and applies_to(definition, personnel_category)
+    ]
+
+
+def completeness(content: dict, *, custom_required: list[tuple[str, str]] | None = None) -> tuple[int, list[str]]:
+    """(percentage, missing items) over the required template items of single sections, one
+    row at least in training 32.1, work history 33 and family 36.1, and the required custom
+    fields. Missing items are labelled "section: field" for the person and the clerk."""
+    if custom_required is None:
+        category = (content.get("header") or {}).get("personnel_category")
+        custom_required = required_custom_keys(category)
+    missing: list[str] = []
+    total = 0
+    for section in SECTIONS:
+        if section.kind == SINGLE:
+            values = content.get(section.key) or {}
+            for name in section.required:
+                total += 1
+                if _empty(values.get(name)):
+                    missing.append(f"{section.label}: {section.field(name).label}")
+    for key in ROW_SECTIONS_REQUIRED:
+        total += 1
+        if not content.get(key):
+            missing.append(str(SECTION_BY_KEY[key].label))
+    custom = content.get(CUSTOM) or {}
+    for key, label in custom_required:
+        total += 1
+        if _empty(custom.get(key)):
+            missing.append(f"{section_title(CUSTOM)}: {label}")
+    percent = 100 if total == 0 else round(100 * (total - len(missing)) / total)
+    return percent, missing
+
+
+ROW_SECTIONS_REQUIRED = ("training_professional", "work_history", "family_own")
+
+
+# --- live rows <-> content --------------------------------------------------------------------
+
+
+def _json_value(value):
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return value
+
+
+def _model_value(model_field: models.Field, value):
+    if value is None:
+        return None if model_field.null else ""
+    if isinstance(model_field, models.DateField):
+        return datetime.date.fromisoformat(value)
+    if isinstance(model_field, models.DecimalField):
+        return Decimal(value)
+    return value
+
+
+def content_of(dossier: Dossier) -> dict:
+    """The live content of ``dossier`` read from its row and section rows."""
+    content: dict = {}
+    for section in SECTIONS:
+        if section.kind == SINGLE:
+            values = {name: _json_value(getattr(dossier, name)) for name in section.field_names}
+            values = {name: value for name, value in values.items() if not _empty(value)}
+            if values:
+                content[section.key] = values
+        else:
+            rows = []
+            for obj in section.model.objects.filter(dossier=dossier, **section.row_filter).order_by("position", "pk"):
+                values = {name: _json_value(getattr(obj, name)) for name in section.field_names}
+                rows.append({name: value for name, value in values.items() if not _empty(value)})
+            if rows:
+                content[section.key] = rows
+    if dossier.custom_fields:
+        content[CUSTOM] = dict(dossier.custom_fields)
+    return content
+
+
+def apply_single_sections(dossier: Dossier, content: dict) -> None:
+    """Set the dossier row's columns from ``content`` (not saved)."""
+    for section in SECTIONS:
+        if section.kind != SINGLE:
+            continue
+        values = content.get(section.key) or {}
+        for name in section.field_names:
+            setattr(dossier, name, _model_value(dossier._meta.get_field(name), values.get(name)))
+    dossier.custom_fields = dict(content.get(CUSTOM) or {})
+
+
+def section_rows(dossier_id: int, content: dict) -> list[models.Model]:
+    """Unsaved section rows of ``content`` for ``bulk_create``."""
+    objects: list[models.Model] = []
+    for section in SECTIONS:
+        if section.kind != ROWS:
+            continue
+        model = section.model
+        for position, values in enumerate(content.get(section.key) or [], start=1):
+            fields = {name: _model_value(model._meta.get_field(name), values.get(name)) for name in section.field_names}
+            objects.append(model(dossier_id=dossier_id, position=position, **section.row_filter, **fields))
+    return objects
+
+
+ROW_MODELS = tuple(dict.fromkeys(section.model for section in SECTIONS if section.kind == ROWS))
+
+
+def _column_default(model_field: models.Field):
+    return None if model_field.null else ""
+
+
+def section_row_values(dossier_id: int, content: dict, into: dict) -> None:
+    """Add the section rows of ``content`` to ``into`` as ``{section key: [tuple, ...]}`` in the
+    column order of ``section_row_columns`` (values are already in the form PostgreSQL reads:
+    ISO dates, plain decimals), for ``records.services.bulk.copy_values``."""
+    for section in SECTIONS:
+        if section.kind != ROWS:
+            continue
+        rows = content.get(section.key)
+        if not rows:
+            continue
+        fixed = tuple(section.row_filter.values())
+        defaults = [_column_default(section.model._meta.get_field(name)) for name in section.field_names]
+        target = into.setdefault(section.key, [])
+        for position, values in enumerate(rows, start=1):
+            target.append(
+                (
+                    dossier_id,
+                    position,
+                    *fixed,
+                    *(values.get(name, default) for name, default in zip(section.field_names, defaults, strict=True)),
+                )
+            )
+
+
+def section_row_columns(section: Section) -> list[str]:
+    return ["dossier", "position", *section.row_filter, *section.field_names]
+
+
+def replace_section_rows(dossier: Dossier, content: dict) -> None:
+    """Rewrite the dossier's section rows from ``content`` (the live rows follow the published version)."""
+    for model in ROW_MODELS:
+        model.objects.filter(dossier=dossier).delete()
+    by_model: dict[type[models.Model], list[models.Model]] = {}
+    for obj in section_rows(dossier.pk, content):
+        by_model.setdefault(type(obj), []).append(obj)
+    for model, objects in by_model.items():
+        model.objects.bulk_create(objects)

@@ -1,0 +1,50 @@
+"""What the records admin screens share: who may open them, and the catalogue labels they print."""
+
+from __future__ import annotations
+
+from portal import scoping
+from portal.models import CatalogueEntry, Unit
+from portal.views import forbidden
+
+
+def can_list_dossiers(user) -> bool:
+    """Clerks, approvers, unit and system administrators: a role over some unit subtree
+    (an individual uses the self-service portal; a leader reads aggregates)."""
+    return bool(scoping.managed_units(user, scoping.VIEW, model_label="records.dossier"))
+
+
+def can_review(user) -> bool:
+    return bool(scoping.managed_units(user, scoping.CHANGE, model_label="records.dossier"))
+
+
+def units_in_scope(user):
+    """Units the user's dossier roles cover (for the unit filter)."""
+    roots = scoping.managed_units(user, scoping.VIEW, model_label="records.dossier")
+    qs = Unit.objects.filter(dissolved_on__isnull=True).order_by("path")
+    if None in roots:
+        return qs
+    if not roots:
+        return qs.none()
+    from django.db.models import Q
+
+    condition = Q()
+    for root in roots:
+        condition |= Q(path__startswith=root.path)
+    return qs.filter(condition)
+
+
+def labels(kind: str) -> dict[str, str]:
+    return dict(
+        CatalogueEntry.objects.filter(kind__code=kind)
+        .order_by("code", "active", "valid_from")
+        .values_list("code", "label")
+    )
+
+
+class ListPermissionMixin:
+    check = staticmethod(can_list_dossiers)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.check(request.user):
+            return forbidden(request)
+        return super().dispatch(request, *args, **kwargs)

@@ -1,0 +1,229 @@
+"""The clerk's dossier list (filters, Vietnamese order, export) and one dossier's page."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+
+from portal import scoping
+from portal.views import paginate
+from portal.views.fields import apply_custom_filters, custom_cells, list_columns, xlsx_response, xlsx_safe
+from records import selectors
+from records.display import content_display
+from records.extensions import dossier_links
+from records.forms import DEFAULT_EXPORT, EXPORT_COLUMNS, CompareForm, DossierFilterForm, ExportForm
+from records.models import DossierVersion, Evidence
+from records.services.content import content_of
+from records.tables import CustomFieldColumn, DossierTable
+from records.views.common import ListPermissionMixin, labels, units_in_scope
+
+DOSSIER_TARGET = "dossier"
+
+
+def filtered_dossiers(request):
+    """(form, dossiers, custom columns, custom filters, problems, choice labels) for the list and its export."""
+    form = DossierFilterForm(request.GET or None, units=units_in_scope(request.user))
+    columns = list_columns(target=DOSSIER_TARGET)
+    dossiers = selectors.dossier_list(user=request.user, filters=form.filters(custom={}))
+    dossiers, custom_filters, problems, choice_labels = apply_custom_filters(dossiers, columns, request.GET)
+    return form, dossiers, columns, custom_filters, problems, choice_labels
+
+
+class DossierListView(ListPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "records/dossier_list.html"
+    page_title = _("Dossiers")
+    header_icon = "folder-open-inverse"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form, dossiers, columns, custom_filters, problems, choice_labels = filtered_dossiers(self.request)
+        page = paginate(self.request, dossiers)
+        extra = [(f"cf_{d.key}", CustomFieldColumn(d, choice_labels)) for d in columns]
+        table = DossierTable(page.object_list, grade_labels=labels("ngach_cdnn"), extra_columns=extra)
+        context.update(
+            form=form,
+            table=table,
+            page=page,
+            custom_filters=custom_filters,
+            problems=problems,
+            export_form=ExportForm(initial={"columns": DEFAULT_EXPORT}),
+            query=self.request.GET.urlencode(),
+        )
+        return context
+
+
+def _export_value(dossier, key: str, names: dict[str, dict[str, str]]):
+    if key == "unit":
+        return dossier.unit.name
+    if key == "status":
+        return dossier.get_status_display()
+    value = getattr(dossier, key)
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    if key in names:
+        return names[key].get(value, value)
+    if key == "salary_coefficient":
+        return str(value).replace(".", ",")
+    return value
+
+
+class DossierExportView(ListPermissionMixin, View):
+    """The filtered list with the chosen columns, as xlsx or csv (cells that a spreadsheet would
+    run as a formula are prefixed with ')."""
+
+    def get(self, request, fmt: str):
+        if fmt not in ("xlsx", "csv"):
+            raise Http404
+        _form, dossiers, columns, _filters, _problems, choice_labels = filtered_dossiers(request)
+        chosen = [key for key in request.GET.getlist("columns") if key in EXPORT_COLUMNS] or DEFAULT_EXPORT
+        names = {
+            "sex": labels("gioi_tinh"),
+            "personnel_category": labels("loai_nhan_su"),
+            "grade": labels("ngach_cdnn"),
+            "highest_qualification": labels("trinh_do_chuyen_mon"),
+            "ethnicity": labels("dan_toc"),
+        }
+        headers = [str(EXPORT_COLUMNS[key]) for key in chosen] + [definition.label for definition in columns]
+
+        def rows():
+            for dossier in dossiers.iterator(chunk_size=2000):
+                yield [_export_value(dossier, key, names) for key in chosen] + custom_cells(
+                    dossier, columns, choice_labels
+                )
+
+        if fmt == "xlsx":
+            return xlsx_response(filename="ho-so.xlsx", title=gettext("Dossiers"), headers=headers, rows=rows())
+        return StreamingHttpResponse(
+            _csv_lines(headers, rows()),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="ho-so.csv"'},
+        )
+
+
+def _csv_lines(headers, rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff"  # Excel opens UTF-8 csv correctly only with the BOM
+    for row in [headers, *rows]:
+        writer.writerow([xlsx_safe(str(cell)) if cell is not None else "" for cell in row])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+class DossierMixin(ListPermissionMixin, WagtailAdminTemplateMixin):
+    header_icon = "folder-open-inverse"
+
+    def dispatch(self, request, *args, **kwargs):
+        # The screen's permission first (403 says nothing of the dossier), then the dossier (404).
+        if request.user.is_authenticated and self.check(request.user):
+            self.dossier = selectors.access_dossier(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return f"{self.dossier.full_name} – {self.dossier.personal_id}"
+
+    def same_dossier(self):
+        return type(self.dossier).objects.filter(pk=self.dossier.pk)
+
+    def dossier_breadcrumbs(self, *extra):
+        from django.urls import reverse
+
+        items = [
+            *self.breadcrumbs_items,
+            {"url": reverse("records_dossiers:index"), "label": _("Dossiers")},
+        ]
+        if extra:
+            items.append(
+                {"url": reverse("records_dossiers:detail", args=[self.dossier.pk]), "label": self.dossier.full_name}
+            )
+            items.extend(extra)
+        else:
+            items.append({"url": None, "label": self.dossier.full_name})
+        return items
+
+
+class DossierDetailView(DossierMixin, TemplateView):
+    """One dossier: status, completeness and what is missing, the sections of the approved version,
+    pending versions, every version, the declarations and their evidence."""
+
+    template_name = "records/dossier_detail.html"
+    page_title = _("Dossier")
+
+    def get_breadcrumbs_items(self):
+        return self.dossier_breadcrumbs()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        dossier = self.dossier
+        versions = list(selectors.dossier_versions(dossier=dossier)[:50])
+        declarations = list(
+            selectors.declarations_of(user=self.request.user, dossier=dossier).prefetch_related("evidence")
+        )
+        content = selectors.content_for(user=self.request.user, content=content_of(dossier))
+        context.update(
+            dossier=dossier,
+            sections=content_display(content),
+            links=dossier_links(dossier=dossier, user=self.request.user),
+            versions=versions,
+            pending=[v for v in versions if v.status == "pending"],
+            declarations=declarations,
+            compare_form=CompareForm(initial={"base": dossier.live_version, "to": dossier.latest_version}),
+            can_change=scoping.restrict(
+                self.request.user, scoping.CHANGE, type(dossier).objects.filter(pk=dossier.pk)
+            ).exists(),
+        )
+        return context
+
+
+class DossierCompareView(DossierMixin, TemplateView):
+    """Two versions side by side, section by section, children included."""
+
+    template_name = "records/dossier_compare.html"
+    page_title = _("Compare versions")
+
+    def get_breadcrumbs_items(self):
+        return self.dossier_breadcrumbs({"url": None, "label": self.page_title})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = CompareForm(self.request.GET or None)
+        diffs = None
+        if form.is_valid():
+            try:
+                diffs = selectors.version_compare(
+                    user=self.request.user,
+                    dossier=self.dossier,
+                    base=form.cleaned_data["base"],
+                    to=form.cleaned_data["to"],
+                )
+            except DossierVersion.DoesNotExist:
+                raise Http404 from None
+        context.update(dossier=self.dossier, form=form, diffs=diffs)
+        return context
+
+
+class EvidenceDownloadView(ListPermissionMixin, View):
+    """An evidence file of a dossier the viewer may see (never served from a public URL)."""
+
+    def get(self, request, pk: int, evidence_pk: int):
+        dossier = selectors.access_dossier(user=request.user, pk=pk)
+        evidence = Evidence.objects.filter(dossier=dossier, pk=evidence_pk).first()
+        if evidence is None or not default_storage.exists(evidence.file):
+            raise Http404
+        return FileResponse(
+            default_storage.open(evidence.file, "rb"),
+            as_attachment=True,
+            filename=evidence.original_name,
+            content_type=evidence.content_type,
+        )

@@ -1,0 +1,117 @@
+"""records/services/content.py: section validation with Vietnamese messages, canonical hash, diff, completeness."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from records.services.content import (
+    canonical_bytes,
+    completeness,
+    content_clean,
+    content_diff,
+    content_sha256,
+    month_text,
+    parse_month,
+    section_clean,
+)
+from tests.records.factories import BASE_CONTENT, content
+
+pytestmark = pytest.mark.django_db
+
+
+def messages(exc: pytest.ExceptionInfo) -> dict[str, list[str]]:
+    return exc.value.message_dict
+
+
+def test_a_valid_content_is_cleaned_to_json_ready_values():
+    cleaned = content_clean(content(salary={"grade": "01.003", "salary_step": "3", "salary_coefficient": "3,00"}))
+    assert cleaned["salary"] == {"grade": "01.003", "salary_step": 3, "salary_coefficient": "3.00"}
+    assert cleaned["identity"]["birth_date"] == "1990-05-17"
+    assert cleaned["training_professional"][0]["period_from"] == "2008-09"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("09/2008", "2008-09"), ("2008-9", "2008-09"), ("2008", "2008"), ("9.2008", "2008-09")],
+)
+def test_months_are_read_in_the_forms_clerks_type(value, expected):
+    assert parse_month(value) == expected
+    assert month_text("2008-09") == "09/2008"
+
+
+def test_bad_values_name_section_row_and_field_in_vietnamese():
+    rows = [
+        {"period_from": "13/2008", "institution": "ĐH Cần Thơ", "major": "Luật"},
+        {"period_from": "2010-01", "period_to": "2009-01", "institution": "ĐH Luật", "major": "Luật"},
+        {"institution": "Không có từ"},
+    ]
+    with pytest.raises(ValidationError) as exc:
+        section_clean("training_professional", rows)
+    found = messages(exc)
+    assert found["training_professional[1].period_from"] == [
+        "32.1. Đào tạo chuyên môn, dòng 1, 'từ': giá trị có tháng nằm ngoài 1–12."
+    ]
+    assert "dòng 2" in found["training_professional[2].period_to"][0]
+    assert "trước" in found["training_professional[2].period_to"][0]
+    assert found["training_professional[3].period_from"][0].startswith("32.1. Đào tạo chuyên môn, dòng 3")
+    assert "training_professional[3].major" in found
+
+
+def test_unknown_catalogue_code_and_unknown_field_are_refused():
+    with pytest.raises(ValidationError) as exc:
+        section_clean("identity", {"full_name": "A", "ethnicity": "99", "nickname": "x"})
+    found = messages(exc)
+    assert "'99'" in found["identity.ethnicity"][0] and "danh mục" in found["identity.ethnicity"][0]
+    assert "nickname" in found["identity.nickname"][0]
+
+
+def test_unknown_section_is_refused():
+    with pytest.raises(ValidationError) as exc:
+        content_clean({"khong_co": {}})
+    assert "khong_co" in messages(exc)["section"][0]
+
+
+def test_text_longer_than_the_column_is_refused():
+    with pytest.raises(ValidationError) as exc:
+        section_clean("identity", {"phone": "0" * 21})
+    assert "20" in messages(exc)["identity.phone"][0]
+
+
+def test_empty_values_are_left_out_so_equal_contents_hash_equal():
+    a = content_clean(content(identity={**BASE_CONTENT["identity"], "other_names": "  "}))
+    b = content_clean(content())
+    assert a == b
+    assert content_sha256(a) == content_sha256(b)
+    assert canonical_bytes({"b": 1, "a": "Thắng"}) == '{"a":"Thắng","b":1}'.encode()
+
+
+def test_diff_lists_changed_fields_and_added_and_removed_rows():
+    before = content_clean(content())
+    after = content_clean(
+        content(
+            identity={**BASE_CONTENT["identity"], "phone": "0912345678"},
+            work_history=[
+                *BASE_CONTENT["work_history"],
+                {"period_from": "2020-01", "workplace": "Sở Tài chính", "title": "Chuyên viên chính"},
+            ],
+            family_own=BASE_CONTENT["family_own"][:1],
+        )
+    )
+    diffs = {diff.key: diff for diff in content_diff(before, after)}
+    assert set(diffs) == {"identity", "work_history", "family_own"}
+    assert [(str(label), old, new) for label, old, new in diffs["identity"].changes] == [
+        ("điện thoại", None, "0912345678")
+    ]
+    assert diffs["work_history"].added == [2] and diffs["work_history"].removed == []
+    assert diffs["family_own"].removed == [2] and diffs["family_own"].added == []
+    assert content_diff(before, before) == []
+
+
+def test_completeness_counts_required_items_and_names_the_missing_ones():
+    full, missing = completeness(content_clean(content()))
+    assert 0 < full < 100
+    assert any("Ngày được tuyển dụng lần đầu" in item or "tuyển dụng" in item for item in missing)
+    emptier, missing_more = completeness(content_clean(content(training_professional=None)))
+    assert emptier < full
+    assert len(missing_more) == len(missing) + 1
