@@ -27,26 +27,13 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
+from bench.common import counted  # noqa: E402
 from portal.demo import SeedContext, demo_seed  # noqa: E402
 from records.demo import seed_people  # noqa: E402
 from records.models import Dossier, DossierVersion  # noqa: E402
 from records.sections import ROWS, SECTIONS  # noqa: E402
 
 DATABASE = "bench_seed_people"
-
-
-def counted(function):
-    """Run ``function``; return (result, seconds, queries)."""
-    executed = [0]
-
-    def count(execute, sql, params, many, context):
-        executed[0] += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        started = time.perf_counter()
-        result = function()
-        return result, time.perf_counter() - started, executed[0]
 
 
 def main() -> None:

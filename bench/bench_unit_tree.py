@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -22,8 +21,9 @@ import django
 
 django.setup()
 
-from django.db import connection, transaction  # noqa: E402
+from django.db import transaction  # noqa: E402
 
+from bench.common import counted  # noqa: E402
 from portal import selectors  # noqa: E402
 from portal.demo import SeedContext, demo_seed  # noqa: E402
 from portal.models import Unit  # noqa: E402
@@ -37,17 +37,8 @@ class Rollback(Exception):
 
 
 def measure(label: str, function):
-    executed = [0]
-
-    def count(execute, sql, params, many, context):
-        executed[0] += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        started = time.perf_counter()
-        result = function()
-        elapsed = time.perf_counter() - started
-    print(f"{label}: {elapsed:.2f} s, {executed[0]} queries")
+    result, elapsed, queries = counted(function)
+    print(f"{label}: {elapsed:.2f} s, {queries} queries")
     return result
 
 

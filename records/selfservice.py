@@ -13,8 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext
@@ -32,6 +31,7 @@ from records.sections import SECTION_BY_KEY
 from records.services.common import DossierPermissionDenied
 from records.services.content import content_of
 from records.services.declarations import declaration_submit, declaration_withdraw
+from records.views.common import evidence_response
 
 LOGIN_URL = reverse_lazy("records_self:login")
 
@@ -148,15 +148,7 @@ class WithdrawView(SelfMixin, View):
 
 class EvidenceView(SelfMixin, View):
     def get(self, request, pk: int):
-        evidence = Evidence.objects.filter(pk=pk, dossier=self.dossier).first() if self.dossier else None
-        if evidence is None or not default_storage.exists(evidence.file):
-            raise Http404
-        return FileResponse(
-            default_storage.open(evidence.file, "rb"),
-            as_attachment=True,
-            filename=evidence.original_name,
-            content_type=evidence.content_type,
-        )
+        return evidence_response(Evidence.objects.filter(pk=pk, dossier=self.dossier).first() if self.dossier else None)
 
 
 class LoginView(auth_views.LoginView):

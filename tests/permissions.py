@@ -221,3 +221,17 @@ def project_url_names(*, admin_namespaces_prefix=ADMIN_NAMESPACE_PREFIXES, api_p
 
     walk(get_resolver().url_patterns, "", None)
     return names
+
+
+def battery_cases(entries):
+    """pytest params (entry, way) for a battery module: every way each entry declares."""
+    import pytest
+
+    for entry in entries:
+        for way in WAYS:
+            if way == "no_permission" and entry.no_permission is None:
+                continue
+            if way == "other_unit" and entry.other_unit is None:
+                continue
+            marks = [pytest.mark.xfail(strict=True, reason=entry.xfail[way])] if way in entry.xfail else []
+            yield pytest.param(entry, way, id=f"{entry.label}-{entry.method}-{way}", marks=marks)

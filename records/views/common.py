@@ -48,3 +48,18 @@ class ListPermissionMixin:
         if not self.check(request.user):
             return forbidden(request)
         return super().dispatch(request, *args, **kwargs)
+
+
+def evidence_response(evidence):
+    """Download an evidence file already looked up within the viewer's scope; 404 when missing."""
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse, Http404
+
+    if evidence is None or not default_storage.exists(evidence.file):
+        raise Http404
+    return FileResponse(
+        default_storage.open(evidence.file, "rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )

@@ -5,8 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -23,7 +22,7 @@ from records.forms import DEFAULT_EXPORT, EXPORT_COLUMNS, CompareForm, DossierFi
 from records.models import DossierVersion, Evidence
 from records.services.content import content_of
 from records.tables import CustomFieldColumn, DossierTable
-from records.views.common import ListPermissionMixin, labels, units_in_scope
+from records.views.common import ListPermissionMixin, evidence_response, labels, units_in_scope
 
 DOSSIER_TARGET = "dossier"
 
@@ -218,12 +217,4 @@ class EvidenceDownloadView(ListPermissionMixin, View):
 
     def get(self, request, pk: int, evidence_pk: int):
         dossier = selectors.access_dossier(user=request.user, pk=pk)
-        evidence = Evidence.objects.filter(dossier=dossier, pk=evidence_pk).first()
-        if evidence is None or not default_storage.exists(evidence.file):
-            raise Http404
-        return FileResponse(
-            default_storage.open(evidence.file, "rb"),
-            as_attachment=True,
-            filename=evidence.original_name,
-            content_type=evidence.content_type,
-        )
+        return evidence_response(Evidence.objects.filter(dossier=dossier, pk=evidence_pk).first())

@@ -19,7 +19,7 @@ from django.urls import reverse
 from portal.choices import Role
 from portal.models import CatalogueEntry, Grant, SecurityPolicy
 from portal.services.fields import field_definition_save
-from tests.permissions import Entry, make_account, project_url_names
+from tests.permissions import Entry, battery_cases, make_account, project_url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -346,18 +346,7 @@ API_ENTRIES = [
 ENTRIES = ADMIN_ENTRIES + API_ENTRIES
 
 
-def _cases():
-    for entry in ENTRIES:
-        for way in ("anonymous", "no_permission", "permitted", "other_unit"):
-            if way == "no_permission" and entry.no_permission is None:
-                continue
-            if way == "other_unit" and entry.other_unit is None:
-                continue
-            marks = [pytest.mark.xfail(strict=True, reason=entry.xfail[way])] if way in entry.xfail else []
-            yield pytest.param(entry, way, id=f"{entry.label}-{entry.method}-{way}", marks=marks)
-
-
-@pytest.mark.parametrize(("entry", "way"), list(_cases()))
+@pytest.mark.parametrize(("entry", "way"), list(battery_cases(ENTRIES)))
 def test_battery(scenario, entry, way):
     entry.run(way, scenario)
 

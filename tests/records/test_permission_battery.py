@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from portal.choices import Role
 from records.services.declarations import declaration_submit
-from tests.permissions import Entry, make_account, project_url_names
+from tests.permissions import Entry, battery_cases, make_account, project_url_names
 from tests.records.factories import make_dossier
 
 pytestmark = pytest.mark.django_db
@@ -174,17 +174,7 @@ ENTRIES = [
 ]
 
 
-def _cases():
-    for entry in ENTRIES:
-        for way in ("anonymous", "no_permission", "permitted", "other_unit"):
-            if way == "no_permission" and entry.no_permission is None:
-                continue
-            if way == "other_unit" and entry.other_unit is None:
-                continue
-            yield pytest.param(entry, way, id=f"{entry.label}-{entry.method}-{way}")
-
-
-@pytest.mark.parametrize(("entry", "way"), list(_cases()))
+@pytest.mark.parametrize(("entry", "way"), list(battery_cases(ENTRIES)))
 def test_battery(scenario, entry, way):
     entry.run(way, scenario)
 
