@@ -1,9 +1,10 @@
-"""Seeding the demo province with people (the "people" step of `seed_demo --people N`).
+"""Seeding the demo province with people (`seed_demo --people N`), then the dossier pages at that size.
 
 Creates a database of its own (`bench_seed_people`, on the server of DATABASE_URL or the embedded
 one), migrates it, builds the demo province's units, then times the creation of N dossiers
 (`records.demo.seed_people`, in one transaction as `seed_demo` does) and prints: seconds,
-dossiers per second, queries, rows per section table and the database size. The database is
+dossiers per second, queries, rows per section table, the server time (p50/p95) and queries of
+the clerk list, the API list and a dossier page (`measure_pages`), and the database size. The database is
 dropped at the end unless --keep is given.
 
     python bench/bench_seed_people.py                  # 100,000 people (long: see bench/RESULTS.md)
@@ -13,6 +14,7 @@ dropped at the end unless --keep is given.
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import sys
 import time
@@ -26,14 +28,83 @@ import django
 django.setup()
 
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import Count  # noqa: E402
 
 from bench.common import counted  # noqa: E402
 from portal.demo import SeedContext, demo_seed  # noqa: E402
+from portal.models import Unit  # noqa: E402
 from records.demo import seed_people  # noqa: E402
 from records.models import Dossier, DossierVersion  # noqa: E402
 from records.sections import ROWS, SECTIONS  # noqa: E402
 
 DATABASE = "bench_seed_people"
+
+
+def _timed_requests(client, url: str, runs: int) -> tuple[list[float], int, int]:
+    """Server time of ``runs`` GETs (the first, warming caches, excluded), queries of the last, status."""
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return times, len(queries), response.status_code
+
+
+def _p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def measure_pages(root, *, runs: int) -> None:
+    """The clerk list (subtree filter + name search + default order, one page), the API list and
+    a dossier page with all sections, as an HR clerk over the province; p50/p95 server time (ms,
+    Django test client in-process: no network), queries per page, and the queries of a later page."""
+    from django.test import Client
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    from portal.choices import Role
+    from portal.models import Grant, User
+
+    clerk = User.objects.create_user(username="bench.clerk", password=None, unit=root)
+    Grant.objects.create(user=clerk, role=Role.HR_CLERK, unit=root, starts_on=datetime.date(2025, 1, 1))
+    admin, api = Client(), APIClient()
+    admin.force_login(clerk)
+    api.force_login(clerk)
+    department = (
+        Unit.objects.filter(depth=root.depth + 1, path__startswith=root.path)
+        .annotate(people=Count("dossiers"))
+        .order_by("-people")
+        .first()
+    )
+    biggest = (
+        Unit.objects.filter(path__startswith=root.path).annotate(people=Count("dossiers")).order_by("-people").first()
+    )
+    sub_tree = Dossier.objects.filter(unit__path__startswith=biggest.path).count()
+    dossier = Dossier.objects.filter(unit__path__startswith=root.path).order_by("-completeness", "pk").first()
+    list_url = reverse("records_dossiers:index")
+    pages = [
+        ("clerk list, whole province, default order", f"{list_url}"),
+        ("clerk list, unit subtree + name search 'nguyen'", f"{list_url}?unit={biggest.pk}&q=nguyen"),
+        ("clerk list, page 40", f"{list_url}?p=40"),
+        ("API list, unit subtree + search 'nguyen'", f"/api/v1/dossiers/?unit={biggest.pk}&search=nguyen"),
+        ("API list, page at offset 5000", "/api/v1/dossiers/?offset=5000"),
+        ("dossier page, all sections", reverse("records_dossiers:detail", args=[dossier.pk])),
+        ("API dossier detail", f"/api/v1/dossiers/{dossier.pk}/"),
+    ]
+    print(
+        f"pages as an HR clerk over the province ({runs} requests each; the subtree: {biggest.name}, "
+        f"{sub_tree} dossiers; largest department: {department.name if department else '-'})"
+    )
+    for label, url in pages:
+        client = api if url.startswith("/api/") else admin
+        times, queries, status = _timed_requests(client, url, runs)
+        print(f"  {label}: p50 {_p(times, 0.5):.0f} ms, p95 {_p(times, 0.95):.0f} ms, {queries} queries, HTTP {status}")
 
 
 def main() -> None:
@@ -43,6 +114,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--communes", type=int, help="only the first N communes")
     parser.add_argument("--keep", action="store_true", help=f"keep the database {DATABASE}")
+    parser.add_argument("--no-pages", action="store_true", help="only seed; do not time the pages")
+    parser.add_argument("--runs", type=int, default=40, help="requests per page timing (p95 over them)")
     options = parser.parse_args()
 
     original = connection.settings_dict["NAME"]
@@ -75,6 +148,8 @@ def main() -> None:
             if section.kind == ROWS:
                 rows = section.model.objects.filter(**section.row_filter).count()
                 print(f"  {section.number or '–'} {section.key} ({section.model._meta.db_table}): {rows} rows")
+        if not options.no_pages:
+            measure_pages(root, runs=options.runs)
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
             print(f"database size: {cursor.fetchone()[0]}")

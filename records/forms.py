@@ -5,8 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Unit
-from portal.selectors import catalogue_entries
+from portal.models import CatalogueEntry, Unit
 from records.choices import DossierStatus
 from records.selectors import AGE_BANDS, DossierFilters
 
@@ -40,8 +39,25 @@ EXPORT_COLUMNS = {
 DEFAULT_EXPORT = ["personal_id", "full_name", "birth_date", "unit", "grade", "status"]
 
 
-def _catalogue_choices(kind: str) -> list[tuple[str, str]]:
-    return [("", "—"), *((entry.code, entry.label) for entry in catalogue_entries(kind=kind))]
+FILTER_CATALOGUES = {
+    "personnel_category": "loai_nhan_su",
+    "grade": "ngach_cdnn",
+    "qualification": "trinh_do_chuyen_mon",
+    "sex": "gioi_tinh",
+    "ethnicity": "dan_toc",
+}
+
+
+def _catalogue_choices(kinds) -> dict[str, list[tuple[str, str]]]:
+    """{kind: [("", "—"), (code, label)…]} of the entries in use, in catalogue order (one query)."""
+    choices: dict[str, list[tuple[str, str]]] = {kind: [("", "—")] for kind in kinds}
+    seen: set[tuple[str, str]] = set()
+    entries = CatalogueEntry.objects.filter(kind__code__in=list(kinds), active=True).order_by("order", "code")
+    for kind, code, label in entries.values_list("kind__code", "code", "label"):
+        if (kind, code) not in seen:
+            seen.add((kind, code))
+            choices[kind].append((code, label))
+    return choices
 
 
 class DossierFilterForm(forms.Form):
@@ -63,14 +79,9 @@ class DossierFilterForm(forms.Form):
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
-        for name, kind in (
-            ("personnel_category", "loai_nhan_su"),
-            ("grade", "ngach_cdnn"),
-            ("qualification", "trinh_do_chuyen_mon"),
-            ("sex", "gioi_tinh"),
-            ("ethnicity", "dan_toc"),
-        ):
-            self.fields[name].choices = _catalogue_choices(kind)
+        choices = _catalogue_choices(FILTER_CATALOGUES.values())
+        for name, kind in FILTER_CATALOGUES.items():
+            self.fields[name].choices = choices[kind]
 
     def filters(self, custom: dict[str, str]) -> DossierFilters:
         data = self.cleaned_data if self.is_valid() else {}

@@ -7,6 +7,7 @@ show exactly the same people for the same filters.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
@@ -61,8 +62,8 @@ def dossier_list(*, user, filters: DossierFilters | None = None) -> QuerySet[Dos
     """The dossiers ``user`` may see, narrowed by ``filters``, in Vietnamese name order
     (given name first, Vietnamese collation; ``Dossier.name_sort_key``).
 
-    Search: every word of the query (accents ignored) in the name, or the start of the
-    personal id. A custom-field filter on a key that is not an active non-secret dossier
+    Search: every word of the query (accents ignored) starts a word of the name, or the
+    query is the start of the personal id. A custom-field filter on a key that is not an active non-secret dossier
     field raises ``ValueError`` (the caller reports it)."""
     filters = filters or DossierFilters()
     qs = scoping.restrict(user, scoping.VIEW, Dossier.objects.select_related("unit"))
@@ -72,8 +73,9 @@ def dossier_list(*, user, filters: DossierFilters | None = None) -> QuerySet[Dos
         if digits.isdigit():
             qs = qs.filter(personal_id__startswith=digits)
         else:
+            # Every word typed starts a word of the name ("an" finds "Ân", not "Văn").
             for word in fold(query).split():
-                qs = qs.filter(name_folded__contains=word)
+                qs = qs.filter(name_folded__regex=rf"(^| ){re.escape(word)}")
     if filters.unit is not None:
         qs = qs.filter(unit__path__startswith=filters.unit.path)
     for name in ("personnel_category", "status", "grade", "sex", "ethnicity"):

@@ -21,7 +21,7 @@ from records.choices import DeclarationStatus, VersionSource
 from records.models import Declaration, Dossier
 from records.sections import CUSTOM, SECTION_BY_KEY, section_title
 from records.services.common import DossierPermissionDenied, require_dossier
-from records.services.content import section_clean, section_sha256
+from records.services.content import content_consistency, section_clean, section_sha256
 from records.services.dossiers import require_minimum
 from records.services.evidence import evidence_check, evidence_store
 from records.services.versions import version_next
@@ -70,6 +70,7 @@ def declaration_submit(*, dossier: Dossier, section: str, proposed, actor, note:
                 errors["section"] = [_("The declared values are the same as the dossier's: nothing to declare.")]
             else:
                 require_minimum({**current, section: cleaned}, errors)
+                errors.update(content_consistency({**current, section: cleaned}))
         if Declaration.objects.filter(dossier=dossier, section=section, status=DeclarationStatus.SUBMITTED).exists():
             errors.setdefault("section", []).append(
                 _("%(section)s already has a declaration awaiting review; wait for it or withdraw it first.")

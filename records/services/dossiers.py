@@ -29,6 +29,7 @@ from records.services.content import (
     apply_single_sections,
     completeness,
     content_clean,
+    content_consistency,
     content_sha256,
     required_custom_keys,
     section_clean,
@@ -285,6 +286,7 @@ def dossier_change(
                 content[key] = cleaned
         if not errors:
             require_minimum(content, errors)
+            errors.update(content_consistency(content))
         if not errors and "identity" in sections:
             try:
                 _identity_checked_id(dossier.personal_id, content, field="identity.birth_date")

@@ -21,7 +21,6 @@ from records.extensions import dossier_links
 from records.forms import DEFAULT_EXPORT, EXPORT_COLUMNS, CompareForm, DossierFilterForm, ExportForm
 from records.models import DossierVersion, Evidence
 from records.services.content import content_of
-from records.tables import CustomFieldColumn, DossierTable
 from records.views.common import ListPermissionMixin, evidence_response, labels, units_in_scope
 
 DOSSIER_TARGET = "dossier"
@@ -36,7 +35,22 @@ def filtered_dossiers(request):
     return form, dossiers, columns, custom_filters, problems, choice_labels
 
 
+def unit_options(user, form) -> list:
+    """The unit filter's options: the units in scope down to two levels below the top ones, and the
+    unit chosen (deeper units are reached from their unit page's link), not the whole tree."""
+    units = units_in_scope(user)
+    top = units.order_by("depth").values_list("depth", flat=True).first()
+    options = list(units.filter(depth__lte=(top or 1) + 1).only("pk", "name", "depth", "path"))
+    chosen = form.cleaned_data.get("unit") if form.is_bound and form.is_valid() else None
+    if chosen is not None and chosen not in options:
+        options.append(chosen)
+    return options
+
+
 class DossierListView(ListPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
+    """The clerk's list. Rows are rendered by a plain template loop (not django-tables2's per-cell
+    machinery, which cost more than the queries at 50 rows: bench/RESULTS.md)."""
+
     template_name = "records/dossier_list.html"
     page_title = _("Dossiers")
     header_icon = "folder-open-inverse"
@@ -45,11 +59,20 @@ class DossierListView(ListPermissionMixin, WagtailAdminTemplateMixin, TemplateVi
         context = super().get_context_data(**kwargs)
         form, dossiers, columns, custom_filters, problems, choice_labels = filtered_dossiers(self.request)
         page = paginate(self.request, dossiers)
-        extra = [(f"cf_{d.key}", CustomFieldColumn(d, choice_labels)) for d in columns]
-        table = DossierTable(page.object_list, grade_labels=labels("ngach_cdnn"), extra_columns=extra)
+        grades = labels("ngach_cdnn")
+        rows = [
+            {
+                "dossier": dossier,
+                "grade": grades.get(dossier.grade, dossier.grade),
+                "custom": custom_cells(dossier, columns, choice_labels),
+            }
+            for dossier in page.object_list
+        ]
         context.update(
             form=form,
-            table=table,
+            unit_options=unit_options(self.request.user, form),
+            rows=rows,
+            custom_columns=columns,
             page=page,
             custom_filters=custom_filters,
             problems=problems,

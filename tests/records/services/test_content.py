@@ -115,3 +115,36 @@ def test_completeness_counts_required_items_and_names_the_missing_ones():
     emptier, missing_more = completeness(content_clean(content(training_professional=None)))
     assert emptier < full
     assert len(missing_more) == len(missing) + 1
+
+
+@pytest.mark.parametrize(
+    ("recruited", "age"),
+    [("2002-09-01", "12"), ("2080-09-01", "90")],
+)
+def test_an_impossible_recruitment_age_is_refused(recruited, age):
+    background = {
+        "first_recruited_on": recruited,
+        "recruiting_body": "Sở Nội vụ",
+        "joined_current_agency_on": recruited,
+    }
+    with pytest.raises(ValidationError) as exc:
+        content_clean(content(background=background))
+    message = messages(exc)["background.first_recruited_on"][0]
+    assert f"sẽ {age} tuổi" in message or f" {age} " in message
+    assert "17/05/1990" in message
+
+
+def test_party_admission_before_18_and_official_before_admission_are_refused():
+    background = {"party_joined_on": "2007-01-01", "party_official_on": "2006-01-01"}
+    with pytest.raises(ValidationError) as exc:
+        content_clean(content(background=background))
+    found = messages(exc)
+    assert "18" in found["background.party_joined_on"][0]
+    assert any("trước" in m for m in found["background.party_official_on"])
+
+
+def test_a_future_birth_date_is_refused():
+    identity = {**BASE_CONTENT["identity"], "birth_date": "2099-01-01"}
+    with pytest.raises(ValidationError) as exc:
+        content_clean(content(identity=identity))
+    assert "identity.birth_date" in messages(exc)

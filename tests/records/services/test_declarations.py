@@ -166,3 +166,22 @@ def test_authors_do_not_review_their_own_and_only_they_withdraw(dossier, person,
     with pytest.raises(DossierPermissionDenied):
         declaration_withdraw(declaration=by_clerk, actor=person)
     assert declaration_withdraw(declaration=by_clerk, actor=clerk).status == DeclarationStatus.WITHDRAWN
+
+
+def test_an_oversized_file_is_refused_before_reading_it(dossier, person):
+    big = upload("lon.pdf", PDF)
+    big.size = 10 * 1024 * 1024 + 1  # what the upload handler reports
+    with pytest.raises(ValidationError) as exc:
+        declaration_submit(
+            dossier=dossier, section="training_language", proposed=NEW_LANGUAGE, actor=person, files=[big]
+        )
+    assert "lon.pdf" in exc.value.message_dict["evidence"][0] and "10 MB" in exc.value.message_dict["evidence"][0]
+    assert not Declaration.objects.exists()
+
+
+def test_a_declaration_that_makes_the_dates_impossible_is_refused(dossier, person):
+    background = {"party_joined_on": "2005-01-01"}  # born 1990: 14 years old
+    with pytest.raises(ValidationError) as exc:
+        declaration_submit(dossier=dossier, section="background", proposed=background, actor=person)
+    assert "background.party_joined_on" in exc.value.message_dict
+    assert not Declaration.objects.exists()
