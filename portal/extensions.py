@@ -30,3 +30,26 @@ def unit_panels(*, unit, user) -> list[UnitPanel]:
     """The panels the registered providers give for ``unit`` as ``user`` sees it."""
     panels = (provider(unit=unit, user=user) for provider in _unit_panels)
     return [panel for panel in panels if panel is not None]
+
+
+@dataclass
+class UnitColumn:
+    """A column of the unit lists: its label and the text per unit id (missing ids print "—")."""
+
+    label: str
+    values: dict[int, str]
+
+
+UnitColumnProvider = Callable[..., "UnitColumn | None"]  # (units=, user=) -> column or None
+_unit_columns: list[UnitColumnProvider] = []
+
+
+def register_unit_column(provider: UnitColumnProvider) -> None:
+    if provider not in _unit_columns:
+        _unit_columns.append(provider)
+
+
+def unit_columns(*, units, user) -> list[UnitColumn]:
+    """The extra columns for a page of ``units`` (providers should cost one query per page)."""
+    columns = (provider(units=units, user=user) for provider in _unit_columns)
+    return [column for column in columns if column is not None]

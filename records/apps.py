@@ -11,10 +11,10 @@ class RecordsConfig(AppConfig):
         from portal import scoping
         from portal.choices import Role
         from portal.demo import register_seed_step
-        from portal.extensions import register_unit_panel
+        from portal.extensions import register_unit_column, register_unit_panel
         from portal.services.units import register_unit_member_handler
         from records.demo import seed_people
-        from records.panels import unit_dossiers_panel
+        from records.panels import unit_dossier_columns, unit_dossiers_panel
         from records.services.members import DossierMembers
 
         view, change = scoping.VIEW, scoping.CHANGE
@@ -31,3 +31,4 @@ class RecordsConfig(AppConfig):
         register_unit_member_handler(DossierMembers())
         register_seed_step("people", seed_people)
         register_unit_panel(unit_dossiers_panel)
+        register_unit_column(unit_dossier_columns)

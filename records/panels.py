@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.extensions import UnitPanel
-from records.selectors import unit_dossier_summary
+from portal.extensions import UnitColumn, UnitPanel
+from records.selectors import unit_dossier_summary, units_dossier_summary
 
 
 def unit_dossiers_panel(*, unit, user) -> UnitPanel | None:
@@ -25,3 +25,17 @@ def unit_dossiers_panel(*, unit, user) -> UnitPanel | None:
         link_url=f"{reverse('records_dossiers:index')}?{urlencode({'unit': unit.pk})}",
         link_label=_("Open the dossier list of this unit"),
     )
+
+
+def unit_dossier_columns(*, units, user) -> UnitColumn | None:
+    """People and average completeness of each listed unit's subtree, as one column."""
+    summary = units_dossier_summary(user=user, units=units)
+    if summary is None:
+        return None
+    values = {
+        unit.pk: (
+            f"{summary[unit.pk]['count']} · {round(summary[unit.pk]['completeness'])}%" if unit.pk in summary else "0"
+        )
+        for unit in units
+    }
+    return UnitColumn(label=_("People · completeness"), values=values)

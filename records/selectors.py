@@ -170,3 +170,32 @@ def unit_dossier_summary(*, user, unit) -> dict | None:
         unit__path__startswith=unit.path, status=DossierStatus.WORKING
     )
     return qs.aggregate(count=Count("pk"), completeness=Avg("completeness"))
+
+
+def units_dossier_summary(*, user, units) -> dict[int, dict] | None:
+    """{unit id: {count, completeness}} over each unit's subtree (working dossiers ``user`` may see),
+    one grouped query per tree depth on the page; None when the user reads no dossier."""
+    from django.db.models import Avg, Count
+    from django.db.models.functions import Substr
+
+    from portal.models import Unit
+    from records.choices import DossierStatus
+
+    if not scoping.managed_units(user, scoping.VIEW, model_label="records.dossier"):
+        return None
+    visible = scoping.restrict(user, scoping.VIEW, Dossier.objects.all()).filter(status=DossierStatus.WORKING)
+    by_depth: dict[int, dict[str, int]] = {}
+    for unit in units:
+        by_depth.setdefault(unit.depth, {})[unit.path] = unit.pk
+    summary: dict[int, dict] = {}
+    for depth, by_path in by_depth.items():
+        rows = (
+            visible.annotate(prefix=Substr("unit__path", 1, depth * Unit.steplen))
+            .filter(prefix__in=list(by_path))
+            .order_by()
+            .values("prefix")
+            .annotate(count=Count("pk"), completeness=Avg("completeness"))
+        )
+        for row in rows:
+            summary[by_path[row["prefix"]]] = row
+    return summary

@@ -8,7 +8,7 @@ out of the viewer's scope answers 404 like what does not exist.
 
 from django.urls import include, path
 
-from records.views.changes import DossierChangeView
+from records.views.changes import DossierChangeView, DossierStatusView
 from records.views.dossiers import (
     DossierCompareView,
     DossierDetailView,
@@ -26,6 +26,7 @@ def urlpatterns():
         path("<int:pk>/", DossierDetailView.as_view(), name="detail"),
         path("<int:pk>/compare/", DossierCompareView.as_view(), name="compare"),
         path("<int:pk>/change/<slug:section>/", DossierChangeView.as_view(), name="change"),
+        path("<int:pk>/status/", DossierStatusView.as_view(), name="status"),
         path("<int:pk>/evidence/<int:evidence_pk>/", EvidenceDownloadView.as_view(), name="evidence"),
     ]
     reviews = [

@@ -15,12 +15,13 @@ from wagtail.admin import messages
 
 from portal import scoping
 from portal.forms.common import VietnameseDateField
-from portal.views import forbidden
+from portal.views import apply_service_errors, forbidden
 from records import selectors
+from records.choices import DossierStatus
 from records.section_forms import EVIDENCE_HELP, apply_section_errors, section_editor, section_value
 from records.sections import SECTION_BY_KEY, SECTIONS
 from records.services.common import DossierPermissionDenied
-from records.services.dossiers import dossier_change
+from records.services.dossiers import dossier_change, dossier_status_change
 from records.views.common import can_review
 from records.views.dossiers import DossierMixin
 
@@ -95,4 +96,49 @@ class DossierChangeView(DossierMixin, TemplateView):
             gettext("Version %(number)s was created; it waits for the head of unit's approval.")
             % {"number": version.number},
         )
+        return redirect(reverse("records_dossiers:detail", args=[self.dossier.pk]))
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=DossierStatus.choices)
+    effective_on = VietnameseDateField(label=_("Effective on"))
+    decision = forms.CharField(label=_("Decision"), max_length=100, required=False)
+
+
+class DossierStatusView(DossierMixin, TemplateView):
+    """Retirement, resignation, dismissal, death, transfer out, move to the Party bloc: the
+    dossier's status with its effective date and decision (the dossier stays readable)."""
+
+    check = staticmethod(can_review)
+    template_name = "records/dossier_status.html"
+    page_title = _("Change the status")
+
+    def get_breadcrumbs_items(self):
+        return self.dossier_breadcrumbs({"url": None, "label": self.page_title})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            dossier=self.dossier, form=kwargs.get("form") or StatusForm(initial={"status": self.dossier.status})
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = StatusForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            dossier_status_change(
+                dossier=self.dossier,
+                status=form.cleaned_data["status"],
+                actor=request.user,
+                effective_on=form.cleaned_data["effective_on"],
+                decision=form.cleaned_data["decision"] or "",
+            )
+        except DossierPermissionDenied as exc:
+            return forbidden(request, str(exc))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(request, gettext("The dossier's status was changed."))
         return redirect(reverse("records_dossiers:detail", args=[self.dossier.pk]))

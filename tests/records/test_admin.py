@@ -219,3 +219,24 @@ def test_an_approver_reads_but_does_not_change(world, province):
     client = login(approver)
     assert client.get(reverse("records_dossiers:detail", args=[world["thang"].pk])).status_code == 200
     assert client.get(reverse("records_dossiers:change", args=[world["thang"].pk, "salary"])).status_code == 403
+
+
+def test_status_change_in_the_admin_needs_date_and_decision(world):
+    client = login(world["clerk"])
+    url = reverse("records_dossiers:status", args=[world["thang"].pk])
+    response = client.post(url, {"status": "NGHI_HUU", "effective_on": "", "decision": ""})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    response = client.post(url, {"status": "NGHI_HUU", "effective_on": "01/12/2026", "decision": "88/QĐ-SNV"})
+    assert response.status_code == 302
+    thang = type(world["thang"]).objects.get(pk=world["thang"].pk)
+    assert (thang.status, thang.status_decision) == ("NGHI_HUU", "88/QĐ-SNV")
+    assert client.get(reverse("records_dossiers:detail", args=[thang.pk])).status_code == 200  # still readable
+
+
+def test_unit_lists_show_people_and_completeness_per_unit(world, admin_user):
+    response = login(admin_user).get(reverse("portal_units:detail", args=[world["province"]["root"].pk]))
+    rows = {row["unit"].name: row["extra"] for row in response.context["rows"]}
+    assert rows["Sở Nội vụ"] == [f"1 · {world['thang'].completeness}%"]  # Thắng, in the Chi cục below
+    assert rows["Sở Tài chính"] == [f"1 · {world['lan'].completeness}%"]
+    assert "Số người · mức độ đầy đủ" in text(response)

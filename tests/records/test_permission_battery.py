@@ -113,6 +113,7 @@ ENTRIES = [
         lambda s: reverse("records_dossiers:change", args=[s["dossier"].pk, "health"]),
         **ADMIN_OBJECT,
     ),
+    Entry("records_dossiers:status", url("records_dossiers:status", "dossier"), **ADMIN_OBJECT),
     Entry("records_reviews:queue", url("records_reviews:queue"), **ADMIN_LIST),
     Entry("records_reviews:review", url("records_reviews:review", "declaration"), **ADMIN_OBJECT),
     Entry("dossier-list", url("dossier-list"), **API_LIST),

@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from portal.choices import FieldTarget, UnitEventKind
-from portal.extensions import unit_panels
+from portal.extensions import unit_columns, unit_panels
 from portal.models import Unit
 from portal.selectors import catalogue_entries, unit_children_counts, unit_events, unit_list, unit_roots
 from portal.services.fields import hidden_custom_keys, without_keys
@@ -39,11 +39,23 @@ def _parent_names(units) -> dict[int, Unit]:
     return {unit.pk: parents.get(unit.path[:-steplen]) for unit in units}
 
 
-def _rows(units, *, include_dissolved: bool, with_parents: bool = False) -> list[dict]:
+def _rows(units, *, include_dissolved: bool, with_parents: bool = False, user=None) -> list[dict]:
+    """Table rows for a page of units; ``user``: add the columns other apps register
+    (``portal.extensions.register_unit_column``), their labels in ``rows[0]["extra_labels"]``."""
     units = list(units)
     counts = unit_children_counts(units, include_dissolved=include_dissolved)
     parents = _parent_names(units) if with_parents else {}
-    return [{"unit": unit, "children": counts.get(unit.pk, 0), "parent": parents.get(unit.pk)} for unit in units]
+    extra = unit_columns(units=units, user=user) if user is not None and units else []
+    return [
+        {
+            "unit": unit,
+            "children": counts.get(unit.pk, 0),
+            "parent": parents.get(unit.pk),
+            "extra": [column.values.get(unit.pk, "—") for column in extra],
+            "extra_labels": [column.label for column in extra],
+        }
+        for unit in units
+    ]
 
 
 def _value_text(value) -> str:
@@ -160,7 +172,9 @@ class UnitIndexView(PermissionMixin, UnitTreeMixin, TemplateView):
             query=query,
             show_dissolved=show_dissolved,
             page=page,
-            rows=_rows(page.object_list, include_dissolved=show_dissolved, with_parents=bool(query)),
+            rows=_rows(
+                page.object_list, include_dissolved=show_dissolved, with_parents=bool(query), user=self.request.user
+            ),
             can_change=can_change_units(self.request.user),
         )
         return context
@@ -208,7 +222,9 @@ class UnitDetailView(PermissionMixin, UnitTreeMixin, TemplateView):
             self.request, unit
         )
         page = paginate(self.request, units)
-        rows = _rows(page.object_list, include_dissolved=show_dissolved, with_parents=bool(query))
+        rows = _rows(
+            page.object_list, include_dissolved=show_dissolved, with_parents=bool(query), user=self.request.user
+        )
         for row in rows:
             row["custom"] = custom_cells(row["unit"], columns, labels)
         context.update(
