@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -198,6 +198,12 @@ def dossiers_bulk_create(*, people: list[NewDossier], actor=None, source: str = 
         raise ValidationError(errors)
     now = timezone.now()
     with transaction.atomic():
+        # Django declares foreign keys DEFERRABLE INITIALLY DEFERRED: in one long transaction
+        # (the seed, an import) every inserted row would queue a check until COMMIT, and
+        # PostgreSQL slows down as that queue grows. Parents are inserted before children
+        # here, so the checks can run at once, statement by statement.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         dossiers = []
         for person, cleaned, personal_id in prepared:
             category = (cleaned.get("header") or {}).get("personnel_category")
