@@ -165,7 +165,8 @@ class Dossier(models.Model):
 
     # --- kept by the services ---------------------------------------------------------------------
     name_folded = models.CharField(max_length=150, db_index=True, editable=False)
-    name_sort_key = models.CharField(max_length=400, db_index=True, editable=False)
+    # Compared byte by byte (the key is built for that in Python), whatever the database's collation.
+    name_sort_key = models.CharField(max_length=400, editable=False, db_collation="C")
     completeness = models.PositiveSmallIntegerField(_("completeness (%)"), default=0)
     missing_items = models.JSONField(_("missing items"), default=list, blank=True, editable=False)
     live_version = models.PositiveIntegerField(_("approved version"), default=0)
@@ -182,7 +183,11 @@ class Dossier(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(personal_id__regex=r"^[0-9]{12}$"), name="dossier_personal_id_12")
         ]
-        indexes = [models.Index(fields=["unit", "name_sort_key"], name="dossier_unit_sort")]
+        indexes = [
+            models.Index(fields=["unit", "name_sort_key"], name="dossier_unit_sort"),
+            # The lists' default order: a page is read from the index instead of sorting every row.
+            models.Index(fields=["name_sort_key", "personal_id"], name="dossier_name_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.personal_id})"
