@@ -10,13 +10,15 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from portal import scoping
+from portal.models import Unit
 from portal.services.fields import custom_field_filter, field_definitions, hidden_custom_keys, without_keys
 from portal.text import fold
-from records.choices import DeclarationStatus
+from records.choices import DeclarationStatus, DossierStatus
 from records.models import Declaration, Dossier, DossierVersion
 from records.sections import CUSTOM
 from records.services.content import content_diff
@@ -103,6 +105,11 @@ def access_dossier(*, user, pk, action: str = scoping.VIEW) -> Dossier:
     return scoping.access(user=user, queryset=Dossier.objects.select_related("unit", "account"), pk=pk, action=action)
 
 
+def own_dossier(*, user) -> Dossier | None:
+    """The dossier linked to ``user``'s account, if any (through the scoping primitive)."""
+    return scoping.restrict(user, scoping.VIEW, Dossier.objects.filter(account=user).select_related("unit")).first()
+
+
 def dossier_versions(*, dossier: Dossier) -> QuerySet[DossierVersion]:
     """Versions of ``dossier``, newest first (without their content). The caller got the dossier
     through ``access_dossier``: the versions are readable by whoever may read the dossier."""
@@ -160,9 +167,6 @@ def version_compare(*, user, dossier: Dossier, base: int, to: int):
 def unit_dossier_summary(*, user, unit) -> dict | None:
     """Working dossiers in ``unit``'s subtree that ``user`` may see: count and mean completeness
     (one query); None when the user reads no dossier there."""
-    from django.db.models import Avg, Count
-
-    from records.choices import DossierStatus
 
     if not scoping.managed_units(user, scoping.VIEW, model_label="records.dossier"):
         return None
@@ -175,11 +179,6 @@ def unit_dossier_summary(*, user, unit) -> dict | None:
 def units_dossier_summary(*, user, units) -> dict[int, dict] | None:
     """{unit id: {count, completeness}} over each unit's subtree (working dossiers ``user`` may see),
     one grouped query per tree depth on the page; None when the user reads no dossier."""
-    from django.db.models import Avg, Count
-    from django.db.models.functions import Substr
-
-    from portal.models import Unit
-    from records.choices import DossierStatus
 
     if not scoping.managed_units(user, scoping.VIEW, model_label="records.dossier"):
         return None

@@ -20,12 +20,11 @@ from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 
-from portal import scoping
 from portal.views.passwords import PolicyLoginForm
 from records import selectors
 from records.display import content_display
 from records.extensions import dossier_links
-from records.models import Declaration, Dossier, Evidence
+from records.models import Declaration, Evidence
 from records.section_forms import EVIDENCE_HELP, apply_section_errors, section_editor, section_value
 from records.sections import SECTION_BY_KEY
 from records.services.common import DossierPermissionDenied
@@ -36,18 +35,12 @@ from records.views.common import evidence_response
 LOGIN_URL = reverse_lazy("records_self:login")
 
 
-def own_dossier(user) -> Dossier | None:
-    """The dossier linked to ``user``'s account, if any (through the scoping primitive)."""
-    qs = scoping.restrict(user, scoping.VIEW, Dossier.objects.filter(account=user).select_related("unit"))
-    return qs.first()
-
-
 class SelfMixin(LoginRequiredMixin):
     login_url = LOGIN_URL
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.dossier = own_dossier(request.user)
+            self.dossier = selectors.own_dossier(user=request.user)
         return super().dispatch(request, *args, **kwargs)
 
 

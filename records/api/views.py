@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -281,12 +282,8 @@ def _version_or_404(dossier, number: int) -> DossierVersion:
 
 
 def _unknown_unit(unit_id):
-    from django.utils.translation import gettext
-
     return gettext("There is no unit %(id)s.") % {"id": unit_id}
 
 
 def _unknown_filter(key):
-    from django.utils.translation import gettext
-
     return gettext("There is no custom field '%(key)s' to filter on.") % {"key": key}

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from portal.models import CatalogueEntry
 from portal.services.catalogue_attributes import parse_date, parse_decimal
-from portal.services.fields import custom_fields_clean, field_definitions
+from portal.services.fields import applies_to, custom_fields_clean, field_definitions
 from portal.text import nfc
 from records.models import Dossier
 from records.sections import (
@@ -390,8 +390,6 @@ def content_diff(before: dict, after: dict) -> list[SectionDiff]:
 
 def required_custom_keys(personnel_category: str | None) -> list[tuple[str, str]]:
     """(key, label) of the active required dossier custom fields that apply to the category."""
-    from portal.services.fields import applies_to
-
     return [
         (definition.key, definition.label)
         for definition in field_definitions(target=DOSSIER_TARGET)

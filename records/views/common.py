@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.files.storage import default_storage
+from django.db.models import Q
+from django.http import FileResponse, Http404
+
 from portal import scoping
 from portal.models import CatalogueEntry, Unit
 from portal.views import forbidden
@@ -25,8 +29,6 @@ def units_in_scope(user):
         return qs
     if not roots:
         return qs.none()
-    from django.db.models import Q
-
     condition = Q()
     for root in roots:
         condition |= Q(path__startswith=root.path)
@@ -52,9 +54,6 @@ class ListPermissionMixin:
 
 def evidence_response(evidence):
     """Download an evidence file already looked up within the viewer's scope; 404 when missing."""
-    from django.core.files.storage import default_storage
-    from django.http import FileResponse, Http404
-
     if evidence is None or not default_storage.exists(evidence.file):
         raise Http404
     return FileResponse(

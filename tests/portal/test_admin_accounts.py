@@ -168,7 +168,7 @@ def test_higher_ranked_account_gives_a_403_with_the_message(as_noivu, actors, pr
     boss = make_account("qt.snv2", unit=province["chi_cuc"], role=Role.SYSTEM_ADMIN, over=None)
     response = as_noivu.post(url("lock", boss.pk), {"reason": "x"})
     assert response.status_code == 403
-    assert "above yours" in text(response) or "cao hơn" in text(response)
+    assert "Tài khoản này có vai trò cao hơn vai trò của bạn" in text(response)
     boss.refresh_from_db()
     assert not boss.is_locked
 

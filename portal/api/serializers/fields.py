@@ -13,8 +13,7 @@ from rest_framework import serializers
 
 from portal.choices import FieldSensitivity, FieldTarget, FieldType
 from portal.models import FieldDefinition
-from portal.scoping import is_system_admin
-from portal.services.fields import DEFINITION_FIELDS, field_definitions
+from portal.services.fields import DEFINITION_FIELDS, can_read_secret_fields, field_definitions
 
 CUSTOM_FIELDS_HELP = _(
     "Custom field values {key: value} (see /api/v1/custom-fields/). Dates yyyy-mm-dd or dd/mm/yyyy, "
@@ -84,7 +83,7 @@ def visible_custom_keys(context: dict, target: str) -> set[str] | None:
         secret = {key for key, sensitivity in definitions if sensitivity == FieldSensitivity.SECRET}
         request = context.get("request")
         user = getattr(request, "user", None)
-        if secret and user is not None and is_system_admin(user):
+        if secret and can_read_secret_fields(user):
             context[cache_key] = None
         else:
             context[cache_key] = {key for key, _sensitivity in definitions if key not in secret}

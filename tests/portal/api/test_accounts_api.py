@@ -87,7 +87,7 @@ def test_create_outside_the_subtree_is_403_with_the_message(api, province):
     before = User.objects.count()
     response = api.post("/api/v1/accounts/", {"username": "ngoai", "unit": province["tai_chinh"].pk}, format="json")
     assert response.status_code == 403
-    assert "administer" in response.json()["detail"] or "quản trị" in response.json()["detail"]
+    assert response.json()["detail"] == "Bạn chỉ được quản lý tài khoản thuộc các đơn vị do mình quản trị."
     assert User.objects.count() == before
 
 
