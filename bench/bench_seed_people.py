@@ -5,10 +5,13 @@ one), migrates it, builds the demo province's units, then times the creation of 
 (`records.demo.seed_people`, in one transaction as `seed_demo` does) and prints: seconds,
 dossiers per second, queries, rows per section table, the server time (p50/p95) and queries of
 the clerk list, the API list and a dossier page (`measure_pages`), and the database size. The database is
-dropped at the end unless --keep is given.
+dropped at the end unless --keep is given; --reuse times the pages again on a kept database
+(after migrating it), without seeding.
 
     python bench/bench_seed_people.py                  # 100,000 people (long: see bench/RESULTS.md)
     python bench/bench_seed_people.py --people 5000
+    python bench/bench_seed_people.py --people 100000 --keep   # then, after a change:
+    python bench/bench_seed_people.py --reuse
 """
 
 from __future__ import annotations
@@ -71,8 +74,10 @@ def measure_pages(root, *, runs: int) -> None:
     from portal.choices import Role
     from portal.models import Grant, User
 
-    clerk = User.objects.create_user(username="bench.clerk", password=None, unit=root)
-    Grant.objects.create(user=clerk, role=Role.HR_CLERK, unit=root, starts_on=datetime.date(2025, 1, 1))
+    clerk = User.objects.filter(username="bench.clerk").first()
+    if clerk is None:
+        clerk = User.objects.create_user(username="bench.clerk", password=None, unit=root)
+        Grant.objects.create(user=clerk, role=Role.HR_CLERK, unit=root, starts_on=datetime.date(2025, 1, 1))
     admin, api = Client(), APIClient()
     admin.force_login(clerk)
     api.force_login(clerk)
@@ -116,7 +121,11 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help=f"keep the database {DATABASE}")
     parser.add_argument("--no-pages", action="store_true", help="only seed; do not time the pages")
     parser.add_argument("--runs", type=int, default=40, help="requests per page timing (p95 over them)")
+    parser.add_argument("--reuse", action="store_true", help=f"time the pages on the kept database {DATABASE}")
     options = parser.parse_args()
+    if options.reuse:
+        reuse(options)
+        return
 
     original = connection.settings_dict["NAME"]
     connection.settings_dict["TEST"] = {**connection.settings_dict.get("TEST", {}), "NAME": DATABASE}
@@ -165,6 +174,22 @@ def main() -> None:
         else:
             connection.creation.destroy_test_db(original, verbosity=0)
             print(f"(database {DATABASE} dropped)")
+
+
+def reuse(options) -> None:
+    """Migrate the kept database and time its pages again (no seeding)."""
+    from django.core.management import call_command
+
+    connection.close()
+    connection.settings_dict["NAME"] = DATABASE
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    print(f"database {DATABASE} reused, migrated in {time.perf_counter() - started:.1f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    root = Unit.objects.filter(depth=1).order_by("path").first()
+    print(f"{Dossier.objects.count()} dossiers under {root.name}")
+    measure_pages(root, runs=options.runs)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import translation
 
+from portal import scoping
+
 
 class VietnameseFirstLocaleMiddleware:
     def __init__(self, get_response):
@@ -46,3 +48,15 @@ class WagtailUserAdminGuard:
 
             raise Http404
         return self.get_response(request)
+
+
+class ScopingCacheMiddleware:
+    """Reads the account's grants once per request (``portal.scoping.grant_cache``): the menu, the
+    view and its selectors all ask the scoping primitive, and the answer is the same throughout."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with scoping.grant_cache():
+            return self.get_response(request)

@@ -21,6 +21,8 @@ how it matches the account itself.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 from dataclasses import dataclass
 
@@ -83,18 +85,48 @@ class ScopeSpec:
     readable_by_all: bool = False
 
 
-def active_grants(user, *, on: datetime.date | None = None):
+# Grants read during one request, by (account id, day): a page asks "what may this account do"
+# from its menu, its view and its selectors, and the answer cannot change in between unless a
+# grant service writes (which calls ``forget_grants``). Outside a request nothing is kept.
+_grant_cache: contextvars.ContextVar[dict | None] = contextvars.ContextVar("scoping_grant_cache", default=None)
+
+
+@contextlib.contextmanager
+def grant_cache():
+    """Keep the grants read inside the block (``portal.middleware.ScopingCacheMiddleware``: one request)."""
+    token = _grant_cache.set({})
+    try:
+        yield
+    finally:
+        _grant_cache.reset(token)
+
+
+def forget_grants() -> None:
+    """Drop the grants kept for the current request (after a grant is created or revoked)."""
+    cache = _grant_cache.get()
+    if cache is not None:
+        cache.clear()
+
+
+def active_grants(user, *, on: datetime.date | None = None) -> list:
     """The user's grants in force on a day (default today), with their units."""
     from portal.models import Grant
 
     if user is None or not getattr(user, "is_authenticated", False):
-        return Grant.objects.none()
+        return []
     day = on or timezone.localdate()
-    return (
+    cache = _grant_cache.get()
+    key = (user.pk, day)
+    if cache is not None and key in cache:
+        return cache[key]
+    grants = list(
         Grant.objects.filter(user=user, revoked_at__isnull=True, starts_on__lte=day)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
         .select_related("unit")
     )
+    if cache is not None:
+        cache[key] = grants
+    return grants
 
 
 def is_system_admin(user) -> bool:
@@ -130,30 +162,66 @@ def restrict(user, action: str, queryset: QuerySet) -> QuerySet:
     if user.is_superuser:
         return queryset
     allowed = CAPABILITIES.get(_label(model), {})
-    condition = Q()
-    matched = False
+    paths: list[str] = []
+    sees_self = False
     for grant in active_grants(user):
         actions = allowed.get(grant.role, set())
         if action not in actions and not (action == VIEW and MANAGE in actions):
             continue
         if grant.role == Role.INDIVIDUAL:
-            if spec.self_field:
-                condition |= Q(**{spec.self_field: _self_value(user, spec.self_field)})
-                matched = True
+            sees_self = sees_self or bool(spec.self_field)
             continue
         if grant.unit is None or (grant.unit.depth == 1 and grant.role == Role.SYSTEM_ADMIN):
             return queryset
-        if spec.unit_path is None:
-            continue
-        condition |= Q(**{f"{spec.unit_path}__startswith": grant.unit.path})
-        matched = True
+        if spec.unit_path is not None:
+            paths.append(grant.unit.path)
     # An account always sees itself (its own profile), whatever its role.
-    if action == VIEW and spec.self_field:
-        condition |= Q(**{spec.self_field: _self_value(user, spec.self_field)})
-        matched = True
-    if not matched:
+    sees_self = sees_self or (action == VIEW and bool(spec.self_field))
+    condition = Q()
+    for path in paths:
+        condition |= subtree_condition(model, spec.unit_path, path)
+    if sees_self:
+        condition |= _own_rows_outside(model, spec, user, paths)
+    if not paths and not sees_self:
         return queryset.none()
     return queryset.filter(condition).distinct() if _needs_distinct(spec) else queryset.filter(condition)
+
+
+def subtree_condition(model: type[Model], field: str, path: str) -> Q:
+    """Rows whose tree path ``field`` starts with ``path``.
+
+    On a column compared byte by byte (``db_collation="C"``, as ``Dossier.unit_path``) this is the
+    range ``path <= value < next(path)``: the index answers it alone, where ``LIKE 'path%'`` makes
+    PostgreSQL recheck every row it counts (100,000 dossiers: 20 → 13 ms, bench/RESULTS.md).
+    Elsewhere (a path reached through a join, or another collation) it is ``startswith``."""
+    column = model._meta.get_field(field) if "__" not in field else None
+    if path and getattr(column, "db_collation", None) == "C":
+        following = path[:-1] + chr(ord(path[-1]) + 1)
+        return Q(**{f"{field}__gte": path, f"{field}__lt": following})
+    return Q(**{f"{field}__startswith": path})
+
+
+def _own_rows_outside(model: type[Model], spec: ScopeSpec, user, paths: list[str]) -> Q:
+    """The account's own rows that the subtrees ``paths`` do not already cover.
+
+    With no subtree this is the plain "own rows" condition. With subtrees, the own rows are
+    looked up first (one indexed query) and only those outside are added, by primary key: an
+    ``OR account = me`` beside ``unit path LIKE …`` stops PostgreSQL from using the indexes
+    and reads the whole table (bench/RESULTS.md, 100,000 dossiers: 30 ms → 330 ms for a count)."""
+    own = Q(**{spec.self_field: _self_value(user, spec.self_field)})
+    if not paths:
+        return own
+    cache = _grant_cache.get()
+    key = ("own", _label(model), user.pk)
+    if cache is not None and key in cache:
+        rows = cache[key]
+    else:
+        rows = list(model._default_manager.filter(own).values_list("pk", spec.unit_path))
+        if cache is not None:
+            cache[key] = rows
+    prefixes = tuple(paths)
+    outside = [pk for pk, path in rows if not (path and path.startswith(prefixes))]
+    return Q(pk__in=outside) if outside else Q()
 
 
 def _self_value(user, field: str):

@@ -101,15 +101,6 @@ class DossierFilterForm(forms.Form):
         )
 
 
-class ExportForm(forms.Form):
-    columns = forms.MultipleChoiceField(
-        label=_("Columns"),
-        required=False,
-        choices=list(EXPORT_COLUMNS.items()),
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-
 class ReturnForm(forms.Form):
     reason = forms.CharField(label=_("Reason (the person will read it)"), widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.extensions import UnitColumn, UnitPanel
+from portal.extensions import UnitColumn, UnitExportColumn, UnitPanel
 from records.selectors import unit_dossier_summary, units_dossier_summary
 
 
@@ -28,7 +28,9 @@ def unit_dossiers_panel(*, unit, user) -> UnitPanel | None:
 
 
 def unit_dossier_columns(*, units, user) -> UnitColumn | None:
-    """People and average completeness of each listed unit's subtree, as one column."""
+    """People and average completeness of each listed unit's subtree: one column on screen, two
+    numeric columns in the export (the people as an integer, the mean completeness in percent, blank
+    without dossiers). None when ``user`` reads no dossier (``units_dossier_summary``)."""
     summary = units_dossier_summary(user=user, units=units)
     if summary is None:
         return None
@@ -38,4 +40,17 @@ def unit_dossier_columns(*, units, user) -> UnitColumn | None:
         )
         for unit in units
     }
-    return UnitColumn(label=_("People · completeness"), values=values)
+    people = {unit.pk: summary[unit.pk]["count"] if unit.pk in summary else 0 for unit in units}
+    completeness = {
+        unit.pk: round(float(summary[unit.pk]["completeness"]), 1)
+        for unit in units
+        if unit.pk in summary and summary[unit.pk]["completeness"] is not None
+    }
+    return UnitColumn(
+        label=_("People · completeness"),
+        values=values,
+        export=[
+            UnitExportColumn(label=_("Working people (including sub-units)"), values=people, default=0),
+            UnitExportColumn(label=_("Average dossier completeness (%)"), values=completeness),
+        ],
+    )

@@ -45,6 +45,9 @@ class FieldSpec:
     catalogue: str = ""
     max_length: int | None = None
     choices: tuple[tuple[str, str], ...] = ()
+    # Decimals: the column's scale and precision (values are kept with exactly ``decimal_places``).
+    decimal_places: int | None = None
+    max_digits: int | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,13 @@ def _field_spec(model_field: models.Field, catalogue: str) -> FieldSpec:
     elif isinstance(model_field, models.DateField):
         kind = DATE
     elif isinstance(model_field, models.DecimalField):
-        kind = DECIMAL
+        return FieldSpec(
+            model_field.name,
+            label,
+            DECIMAL,
+            decimal_places=model_field.decimal_places,
+            max_digits=model_field.max_digits,
+        )
     elif isinstance(model_field, models.IntegerField):
         kind = INTEGER
     elif isinstance(model_field, models.TextField):

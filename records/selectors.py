@@ -10,6 +10,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -60,6 +61,23 @@ def _birth_range(band: str, on: datetime.date) -> Q:
     return condition
 
 
+def name_search(query: str) -> Q:
+    """Every word typed starts a word of the name, accents ignored ("an" finds "Ân", not "Văn";
+    "nguyen van thang" finds "Nguyễn Văn Thắng"), through the full-text index ``dossier_name_search``
+    (prefix terms of PostgreSQL's "simple" configuration on ``name_folded``). A query with no
+    letter or digit finds nobody."""
+    words = re.findall(r"[a-z0-9]+", fold(query))
+    if not words:
+        return Q(pk__in=[])
+    terms = " & ".join(f"{word}:*" for word in words)
+    return Q(name_vector=SearchQuery(terms, config="simple", search_type="raw"))
+
+
+def with_name_vector(queryset: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """``queryset`` able to filter on ``name_search`` (the indexed expression, never selected)."""
+    return queryset.alias(name_vector=SearchVector("name_folded", config="simple"))
+
+
 def dossier_list(*, user, filters: DossierFilters | None = None) -> QuerySet[Dossier]:
     """The dossiers ``user`` may see, narrowed by ``filters``, in Vietnamese name order
     (given name first, Vietnamese collation; ``Dossier.name_sort_key``).
@@ -68,18 +86,16 @@ def dossier_list(*, user, filters: DossierFilters | None = None) -> QuerySet[Dos
     query is the start of the personal id. A custom-field filter on a key that is not an active non-secret dossier
     field raises ``ValueError`` (the caller reports it)."""
     filters = filters or DossierFilters()
-    qs = scoping.restrict(user, scoping.VIEW, Dossier.objects.select_related("unit"))
+    qs = scoping.restrict(user, scoping.VIEW, with_name_vector(Dossier.objects.select_related("unit")))
     if filters.search:
         query = filters.search.strip()
         digits = query.replace(" ", "")
         if digits.isdigit():
             qs = qs.filter(personal_id__startswith=digits)
         else:
-            # Every word typed starts a word of the name ("an" finds "Ân", not "Văn").
-            for word in fold(query).split():
-                qs = qs.filter(name_folded__regex=rf"(^| ){re.escape(word)}")
+            qs = qs.filter(name_search(query))
     if filters.unit is not None:
-        qs = qs.filter(unit__path__startswith=filters.unit.path)
+        qs = qs.filter(scoping.subtree_condition(Dossier, "unit_path", filters.unit.path))
     for name in ("personnel_category", "status", "grade", "sex", "ethnicity"):
         value = getattr(filters, name)
         if value:
@@ -129,7 +145,7 @@ def declaration_queue(
     qs = scoping.restrict(user, scoping.CHANGE, Declaration.objects.select_related("dossier", "dossier__unit"))
     qs = qs.filter(status=DeclarationStatus.SUBMITTED)
     if unit is not None:
-        qs = qs.filter(dossier__unit__path__startswith=unit.path)
+        qs = qs.filter(dossier__unit_path__startswith=unit.path)
     if section:
         qs = qs.filter(section=section)
     if older_than_days:
@@ -171,7 +187,7 @@ def unit_dossier_summary(*, user, unit) -> dict | None:
     if not scoping.managed_units(user, scoping.VIEW, model_label="records.dossier"):
         return None
     qs = scoping.restrict(user, scoping.VIEW, Dossier.objects.all()).filter(
-        unit__path__startswith=unit.path, status=DossierStatus.WORKING
+        scoping.subtree_condition(Dossier, "unit_path", unit.path), status=DossierStatus.WORKING
     )
     return qs.aggregate(count=Count("pk"), completeness=Avg("completeness"))
 
@@ -189,7 +205,7 @@ def units_dossier_summary(*, user, units) -> dict[int, dict] | None:
     summary: dict[int, dict] = {}
     for depth, by_path in by_depth.items():
         rows = (
-            visible.annotate(prefix=Substr("unit__path", 1, depth * Unit.steplen))
+            visible.annotate(prefix=Substr("unit_path", 1, depth * Unit.steplen))
             .filter(prefix__in=list(by_path))
             .order_by()
             .values("prefix")

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 
 def resume_links(*, dossier, user, self_service: bool = False):
-    """The résumé page in the admin; for the person, the printable page (no admin chrome)."""
+    """The résumé page in the admin; for the person, their own résumé in the self-service
+    portal (no id in its URL: it always shows the signed-in person's dossier)."""
     if self_service:
-        return (_("Résumé"), reverse("reports_resume:print", args=[dossier.pk]))
+        return (_("Résumé"), reverse("reports_self:resume"))
     return (_("Résumé"), reverse("reports_resume:page", args=[dossier.pk]))

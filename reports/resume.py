@@ -32,7 +32,7 @@ from collections import defaultdict
 from portal.models import Unit
 from portal.selectors import catalogue_entries
 from portal.text import nfc
-from records.models import Dossier
+from records.models import Dossier, DossierVersion
 from records.sections import CODE, DATE, DECIMAL, MONTH, SECTION_BY_KEY, SECTIONS
 from reports import resume_template as form
 from reports.formatting import date_vi, decimal_vi, money_vi, month_vi, percent_vi, place_date_vi
@@ -78,6 +78,15 @@ def managing_agency(unit: Unit) -> Unit:
     if unit.depth <= 2:
         return unit
     return Unit.objects.only("name", "path", "depth").get(path=unit.path[: 2 * Unit.steplen])
+
+
+def version_unit(*, dossier: Dossier, version: DossierVersion) -> Unit:
+    """The unit ``version`` of ``dossier`` was made in (``DossierVersion.unit``), which its
+    résumé prints; the dossier's current unit when the version records none. No query when
+    the two are the same unit (the dossier's unit is already loaded)."""
+    if version.unit_id is None or version.unit_id == dossier.unit_id:
+        return dossier.unit
+    return version.unit
 
 
 def _birth_part(value, how: str) -> str:
@@ -172,25 +181,29 @@ def resume_context(
     dossier: Dossier,
     content: dict,
     version: int | None = None,
+    unit: Unit | None = None,
     place: str = "",
     on: datetime.date | None = None,
 ) -> dict:
     """Everything the TT 06/2023 résumé prints for ``dossier`` with ``content`` (the live
     content or any version's), in the template's order (see the module docstring).
 
-    ``version``: the version number, printed in the PDF's footer when given. ``place`` and
-    ``on``: the place and date of the signature lines (dotted leaders when not given).
+    ``version``: the version number, printed in the PDF's footer when given. ``unit``: the
+    unit the header prints with its managing agency, the one the version was made in
+    (``version_unit``); the dossier's current unit when not given. ``place`` and ``on``:
+    the place and date of the signature lines (dotted leaders when not given).
     Reads the managing agency (one query when the unit lies below a department) and the
     catalogue labels (one query per catalogue kind in use). Checks no permission: the
-    caller got the dossier from ``records.selectors.access_dossier``.
+    caller got the dossier from ``records.selectors.access_dossier`` or ``own_dossier``.
     """
     printer = _Printer(dossier, content or {})
     identity = printer.single("identity")
     full_name = nfc(identity.get("full_name")) or dossier.full_name
     items = [printer.render(item) for item in form.ITEMS]
+    unit = unit or dossier.unit
     header_values = (
-        managing_agency(dossier.unit).name,
-        dossier.unit.name,
+        managing_agency(unit).name,
+        unit.name,
         nfc(printer.single("header").get("staff_number")),
         dossier.personal_id,
     )

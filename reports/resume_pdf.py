@@ -21,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from portal.models import Unit
 from records.models import Dossier
 from reports.fonts import register_fonts
 from reports.resume import resume_context
@@ -259,10 +260,12 @@ def resume_pdf_from_context(context: dict) -> bytes:
     return buffer.getvalue()
 
 
-def resume_pdf(*, dossier: Dossier, content: dict, version: int | None = None) -> bytes:
+def resume_pdf(*, dossier: Dossier, content: dict, version: int | None = None, unit: Unit | None = None) -> bytes:
     """The résumé of ``dossier`` with ``content`` (live or any version's) as PDF bytes.
 
-    Same data as the HTML page (``resume_context``); the font is embedded (Noto Serif
-    subsets with ToUnicode maps). Checks no permission: the caller has the dossier from
-    ``records.selectors.access_dossier``."""
-    return resume_pdf_from_context(resume_context(dossier=dossier, content=content, version=version))
+    Same data as the HTML page (``resume_context``, which ``version`` and ``unit`` are passed
+    to: the header prints ``unit``, the version's, or the dossier's current unit when not
+    given); the font is embedded (Noto Serif subsets with ToUnicode maps). Checks no
+    permission: the caller has the dossier from ``records.selectors.access_dossier`` or
+    ``own_dossier``."""
+    return resume_pdf_from_context(resume_context(dossier=dossier, content=content, version=version, unit=unit))

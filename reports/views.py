@@ -5,6 +5,9 @@ outside the viewer's scope answers 404 (never 403), and so does a version number
 dossier does not have. Without ``?version=`` the latest version is shown (a note says
 when it is not yet approved). Views hold no rules: they parse the request, read the
 dossier and the version, and render ``reports.resume`` (HTML) or ``reports.resume_pdf``.
+Every version prints the unit it was made in (``reports.resume.version_unit``). The
+helpers ``version_resume``, ``version_pdf_response`` and ``version_notes`` also serve the
+person's own résumé in the self-service portal (``reports.selfservice``).
 """
 
 from __future__ import annotations
@@ -21,8 +24,54 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from records.choices import VersionStatus
 from records.models import Dossier, DossierVersion
 from records.selectors import access_dossier, dossier_versions, version_get
-from reports.resume import resume_context
+from reports.resume import resume_context, version_unit
 from reports.resume_pdf import resume_pdf
+
+
+def version_resume(*, dossier: Dossier, version: DossierVersion) -> dict:
+    """The résumé context of ``version``: its content, its number and the unit it was made in."""
+    return resume_context(
+        dossier=dossier,
+        content=version.content,
+        version=version.number,
+        unit=version_unit(dossier=dossier, version=version),
+    )
+
+
+def version_pdf_response(*, dossier: Dossier, version: DossierVersion) -> HttpResponse:
+    """The résumé of ``version`` as a PDF download, ``SYLL_<personal id>_v<version>.pdf``."""
+    pdf = resume_pdf(
+        dossier=dossier,
+        content=version.content,
+        version=version.number,
+        unit=version_unit(dossier=dossier, version=version),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"SYLL_{dossier.personal_id}_v{version.number}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def version_notes(*, dossier: Dossier, version: DossierVersion) -> list[str]:
+    """What the reader must know about the version shown: not yet approved, or an earlier one."""
+    live = dossier.live_version
+    if version.status != VersionStatus.PUBLISHED:
+        if live:
+            return [
+                gettext(
+                    "Version %(number)s is not yet approved: it is not the official record. "
+                    "The approved version is %(live)s."
+                )
+                % {"number": version.number, "live": live}
+            ]
+        return [gettext("Version %(number)s is not yet approved.") % {"number": version.number}]
+    if version.number != live:
+        return [
+            gettext("Version %(number)s is an earlier version; the approved version is %(live)s.")
+            % {"number": version.number, "live": live}
+        ]
+    return []
 
 
 def _requested_version(request, dossier: Dossier) -> DossierVersion:
@@ -49,7 +98,7 @@ class ResumeMixin:
         return super().dispatch(request, *args, **kwargs)
 
     def resume(self) -> dict:
-        return resume_context(dossier=self.dossier, content=self.version.content, version=self.version.number)
+        return version_resume(dossier=self.dossier, version=self.version)
 
 
 class ResumeView(ResumeMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -66,23 +115,7 @@ class ResumeView(ResumeMixin, WagtailAdminTemplateMixin, TemplateView):
         return [*self.breadcrumbs_items, {"url": None, "label": self.page_title}]
 
     def notes(self) -> list[str]:
-        version, live = self.version, self.dossier.live_version
-        if version.status != VersionStatus.PUBLISHED:
-            if live:
-                return [
-                    gettext(
-                        "Version %(number)s is not yet approved: it is not the official record. "
-                        "The approved version is %(live)s."
-                    )
-                    % {"number": version.number, "live": live}
-                ]
-            return [gettext("Version %(number)s is not yet approved.") % {"number": version.number}]
-        if version.number != live:
-            return [
-                gettext("Version %(number)s is an earlier version; the approved version is %(live)s.")
-                % {"number": version.number, "live": live}
-            ]
-        return []
+        return version_notes(dossier=self.dossier, version=self.version)
 
     def version_options(self) -> list[dict]:
         options = []
@@ -127,12 +160,7 @@ class ResumePdfView(ResumeMixin, View):
     """The résumé as a PDF download, ``SYLL_<personal id>_v<version>.pdf``."""
 
     def get(self, request, *args, **kwargs):
-        pdf = resume_pdf(dossier=self.dossier, content=self.version.content, version=self.version.number)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        filename = f"SYLL_{self.dossier.personal_id}_v{self.version.number}.pdf"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return version_pdf_response(dossier=self.dossier, version=self.version)
 
 
 def urlpatterns():

@@ -211,6 +211,7 @@ def account_revoke(*, actor, user, request=None):
         user.is_active = False
         user.save(update_fields=["is_active"])
         Grant.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_by=actor)
+    scoping.forget_grants()
     return user
 
 
@@ -246,9 +247,11 @@ def grant_create(
     starts_on = starts_on or timezone.localdate()
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The end date must not be before the start date.")})
-    return Grant.objects.create(
+    grant = Grant.objects.create(
         user=user, role=role, unit=unit, starts_on=starts_on, ends_on=ends_on, granted_by=actor, note=nfc(note)
     )
+    scoping.forget_grants()
+    return grant
 
 
 def grant_revoke(*, actor, grant: Grant) -> Grant:
@@ -262,4 +265,5 @@ def grant_revoke(*, actor, grant: Grant) -> Grant:
         grant.revoked_at = timezone.now()
         grant.revoked_by = actor
         grant.save(update_fields=["revoked_at", "revoked_by"])
+        scoping.forget_grants()
     return grant

@@ -90,7 +90,7 @@ class DossierViewSet(RecordsServiceMixin, viewsets.GenericViewSet):
             )
         except ValueError as exc:
             raise serializers.ValidationError({f"cf_{exc}": [str(_unknown_filter(exc))]}) from exc
-        page = self.paginate_queryset(dossiers)
+        page = self.paginate_queryset(dossiers.only(*api.LIST_COLUMNS))
         return self.get_paginated_response(api.DossierListSerializer(page, many=True).data)
 
     @extend_schema(responses={200: api.DossierDetailSerializer, **DENIED})

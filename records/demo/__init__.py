@@ -46,7 +46,7 @@ def seed_people(context) -> None:
     root = (context.units.get("province") or [None])[0] or Unit.objects.get(
         depth=1, admin_area_code=str(context.province_code), dissolved_on__isnull=True
     )
-    existing = Dossier.objects.filter(unit__path__startswith=root.path).count()
+    existing = Dossier.objects.filter(unit_path__startswith=root.path).count()
     missing = context.people - existing
     if missing <= 0:
         context.log(f"Hồ sơ mẫu: tỉnh đã có {_number(existing)} hồ sơ, không tạo thêm.")

@@ -11,7 +11,7 @@ pghistory.track(
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
     model_name="DossierAudit",
-    exclude=["name_folded", "name_sort_key", "updated_at", "missing_items"],
+    exclude=["name_folded", "name_sort_key", "updated_at", "missing_items", "unit_path"],
     append_only=True,
     obj_field=pghistory.ObjForeignKey(related_name="audit_events", related_query_name="audit_events"),
 )(Dossier)

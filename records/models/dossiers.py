@@ -14,6 +14,8 @@ a person leaving keeps a readable dossier in an end state (``records.choices``).
 """
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -164,7 +166,8 @@ class Dossier(models.Model):
     custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
 
     # --- kept by the services ---------------------------------------------------------------------
-    name_folded = models.CharField(max_length=150, db_index=True, editable=False)
+    # Searched by word prefix through the full-text index below (``records.selectors.name_search``).
+    name_folded = models.CharField(max_length=150, editable=False)
     # Compared byte by byte (the key is built for that in Python), whatever the database's collation.
     name_sort_key = models.CharField(max_length=400, editable=False, db_collation="C")
     completeness = models.PositiveSmallIntegerField(_("completeness (%)"), default=0)
@@ -174,7 +177,12 @@ class Dossier(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    scope = ScopeSpec(unit_path="unit__path", self_field="account")
+    # The unit's tree path, copied onto the row by database triggers (migration 0005) whenever the
+    # dossier's unit or a unit's path changes (a move, a merge, a transfer), so a subtree is one
+    # indexed prefix match on this table, with no join to the units.
+    unit_path = models.CharField(max_length=255, db_collation="C", default="", editable=False)
+
+    scope = ScopeSpec(unit_path="unit_path", self_field="account")
 
     class Meta:
         verbose_name = _("dossier")
@@ -185,8 +193,14 @@ class Dossier(models.Model):
         ]
         indexes = [
             models.Index(fields=["unit", "name_sort_key"], name="dossier_unit_sort"),
+            models.Index(fields=["unit_path", "status"], name="dossier_unit_path"),
             # The lists' default order: a page is read from the index instead of sorting every row.
             models.Index(fields=["name_sort_key", "personal_id"], name="dossier_name_order"),
+            # Word-prefix search on the folded name ("nguy van" finds "Nguyễn Văn …"): PostgreSQL's
+            # own full-text search with the "simple" configuration, no extension needed.
+            GinIndex(SearchVector("name_folded", config="simple"), name="dossier_name_search"),
+            # A prefix search on the id (LIKE '0790%') under any database collation.
+            models.Index(fields=["personal_id"], opclasses=["varchar_pattern_ops"], name="dossier_personal_id_prefix"),
         ]
 
     def __str__(self) -> str:

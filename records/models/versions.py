@@ -25,11 +25,18 @@ from records.choices import DeclarationStatus, VersionSource, VersionStatus
 
 class DossierVersion(models.Model):
     """One version of a whole dossier. Invariant: ``sha256`` is the hash of ``content``'s
-    canonical JSON (``records.services.versions.canonical_bytes``); rows are never changed
-    except ``status`` (pending → published) and ``published_*``."""
+    canonical JSON (``records.services.versions.canonical_bytes``); ``unit`` is the dossier's
+    unit at the moment the version was created (set by every service that creates one);
+    rows are never changed except ``status`` (pending → published) and ``published_*``."""
 
     dossier = models.ForeignKey("records.Dossier", on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
+    # The dossier's unit when the version was made: an old version's résumé prints it, not
+    # the unit the person works in now. Null only for rows older than this column that the
+    # migration could not place.
+    unit = models.ForeignKey(
+        "portal.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("unit")
+    )
     content = models.JSONField(_("content"))
     sha256 = models.CharField(_("SHA-256 of the content"), max_length=64)
     status = models.CharField(_("status"), max_length=20, choices=VersionStatus.choices, default=VersionStatus.PENDING)
@@ -47,7 +54,7 @@ class DossierVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    scope = ScopeSpec(unit_path="dossier__unit__path", self_field="dossier__account")
+    scope = ScopeSpec(unit_path="dossier__unit_path", self_field="dossier__account")
 
     class Meta:
         verbose_name = _("dossier version")
@@ -90,7 +97,7 @@ class Declaration(models.Model):
         DossierVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="declarations"
     )
 
-    scope = ScopeSpec(unit_path="dossier__unit__path", self_field="dossier__account")
+    scope = ScopeSpec(unit_path="dossier__unit_path", self_field="dossier__account")
 
     class Meta:
         verbose_name = _("declaration")
@@ -128,7 +135,7 @@ class Evidence(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    scope = ScopeSpec(unit_path="dossier__unit__path", self_field="dossier__account")
+    scope = ScopeSpec(unit_path="dossier__unit_path", self_field="dossier__account")
 
     class Meta:
         verbose_name = _("evidence")

@@ -226,6 +226,7 @@ def dossiers_bulk_create(*, people: list[NewDossier], actor=None, source: str = 
                 DossierVersion(
                     dossier=dossier,
                     number=1,
+                    unit_id=dossier.unit_id,
                     content=cleaned,
                     sha256=content_sha256(cleaned),
                     status=VersionStatus.PUBLISHED,

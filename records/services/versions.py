@@ -41,11 +41,13 @@ def version_next(
     """Add version ``latest + 1`` with ``content`` (already cleaned) as a pending version.
 
     The caller holds the dossier row locked (``select_for_update``) inside its transaction,
-    so two writers cannot both create the same number.
+    so two writers cannot both create the same number. The version records the dossier's
+    unit at this moment (an old version's résumé prints the unit it was made in).
     """
     version = DossierVersion.objects.create(
         dossier=dossier,
         number=dossier.latest_version + 1,
+        unit_id=dossier.unit_id,
         content=content,
         sha256=content_sha256(content),
         status=VersionStatus.PENDING,

@@ -6,6 +6,9 @@ import csv
 import io
 
 from django.http import Http404, StreamingHttpResponse
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -16,12 +19,13 @@ from portal import scoping
 from portal.views import paginate
 from portal.views.fields import apply_custom_filters, custom_cells, list_columns, xlsx_response, xlsx_safe
 from records import selectors
+from records.choices import DossierStatus
 from records.display import content_display
 from records.extensions import dossier_links
-from records.forms import DEFAULT_EXPORT, EXPORT_COLUMNS, CompareForm, DossierFilterForm, ExportForm
+from records.forms import DEFAULT_EXPORT, EXPORT_COLUMNS, CompareForm, DossierFilterForm
 from records.models import DossierVersion, Evidence
 from records.services.content import content_of
-from records.views.common import ListPermissionMixin, evidence_response, labels, units_in_scope
+from records.views.common import ListPermissionMixin, evidence_response, labels, unit_options, units_in_scope
 
 DOSSIER_TARGET = "dossier"
 
@@ -35,16 +39,51 @@ def filtered_dossiers(request):
     return form, dossiers, columns, custom_filters, problems, choice_labels
 
 
-def unit_options(user, form) -> list:
-    """The unit filter's options: the units in scope down to two levels below the top ones, and the
-    unit chosen (deeper units are reached from their unit page's link), not the whole tree."""
-    units = units_in_scope(user)
-    top = units.order_by("depth").values_list("depth", flat=True).first()
-    options = list(units.filter(depth__lte=(top or 1) + 1).only("pk", "name", "depth", "path"))
-    chosen = form.cleaned_data.get("unit") if form.is_bound and form.is_valid() else None
-    if chosen is not None and chosen not in options:
-        options.append(chosen)
-    return options
+def chosen_unit(form):
+    return form.cleaned_data.get("unit") if form.is_bound and form.is_valid() else None
+
+
+def filter_controls(form, units: list) -> list[dict]:
+    """The filter bar as plain data: {label, name, value, options: <option> markup or None}. The
+    options are written here, not by a template loop (a province's filters have hundreds)."""
+    controls = []
+    for field in form:
+        value = "" if field.value() is None else str(field.value())
+        if field.name == "unit":
+            options = [("", "—", False)] + [(str(unit.pk), unit.name, str(unit.pk) == value) for unit in units]
+        elif getattr(field.field, "choices", None):
+            options = [(str(key), label, str(key) == value) for key, label in field.field.choices]
+        else:
+            options = None
+        controls.append(
+            {
+                "label": field.label,
+                "name": field.html_name,
+                "value": value,
+                "options": None
+                if options is None
+                else format_html_join(
+                    "",
+                    '<option value="{}"{}>{}</option>',
+                    ((key, mark_safe(" selected") if selected else "", label) for key, label, selected in options),
+                ),
+            }
+        )
+    return controls
+
+
+# The columns the list shows (the rest of the wide row is not loaded).
+LIST_COLUMNS = (
+    "personal_id",
+    "full_name",
+    "birth_date",
+    "grade",
+    "status",
+    "completeness",
+    "name_sort_key",
+    "unit__name",
+    "custom_fields",
+)
 
 
 class DossierListView(ListPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -58,25 +97,28 @@ class DossierListView(ListPermissionMixin, WagtailAdminTemplateMixin, TemplateVi
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form, dossiers, columns, custom_filters, problems, choice_labels = filtered_dossiers(self.request)
-        page = paginate(self.request, dossiers)
+        page = paginate(self.request, dossiers.only(*LIST_COLUMNS))
         grades = labels("ngach_cdnn")
+        statuses = dict(DossierStatus.choices)
+        detail_url = reverse("records_dossiers:detail", args=[0]).removesuffix("0/")
         rows = [
             {
                 "dossier": dossier,
+                "url": f"{detail_url}{dossier.pk}/",
+                "status": statuses.get(dossier.status, dossier.status),
                 "grade": grades.get(dossier.grade, dossier.grade),
                 "custom": custom_cells(dossier, columns, choice_labels),
             }
             for dossier in page.object_list
         ]
         context.update(
-            form=form,
-            unit_options=unit_options(self.request.user, form),
+            filters=filter_controls(form, unit_options(self.request.user, chosen_unit(form))),
             rows=rows,
             custom_columns=columns,
             page=page,
             custom_filters=custom_filters,
             problems=problems,
-            export_form=ExportForm(initial={"columns": DEFAULT_EXPORT}),
+            export_columns=[(key, label, key in DEFAULT_EXPORT) for key, label in EXPORT_COLUMNS.items()],
             query=self.request.GET.urlencode(),
         )
         return context
@@ -159,8 +201,6 @@ class DossierMixin(ListPermissionMixin, WagtailAdminTemplateMixin):
         return type(self.dossier).objects.filter(pk=self.dossier.pk)
 
     def dossier_breadcrumbs(self, *extra):
-        from django.urls import reverse
-
         items = [
             *self.breadcrumbs_items,
             {"url": reverse("records_dossiers:index"), "label": _("Dossiers")},

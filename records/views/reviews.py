@@ -22,7 +22,7 @@ from records.services.common import DossierPermissionDenied
 from records.services.content import content_diff
 from records.services.declarations import declaration_accept, declaration_return
 from records.tables import DeclarationTable
-from records.views.common import ListPermissionMixin, can_review, units_in_scope
+from records.views.common import ListPermissionMixin, can_review, unit_options, units_in_scope
 
 
 class ReviewQueueView(ListPermissionMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -44,7 +44,7 @@ class ReviewQueueView(ListPermissionMixin, WagtailAdminTemplateMixin, TemplateVi
         context.update(
             table=DeclarationTable(page.object_list),
             page=page,
-            units=units_in_scope(self.request.user),
+            units=[(option.pk, option.name, option == unit) for option in unit_options(self.request.user, unit)],
             unit=unit,
             sections=[(key, section_title(key)) for key in SECTION_KEYS],
             section=section,

@@ -130,3 +130,22 @@ def test_models_without_scope_are_refused(admin_user):
 
     with pytest.raises(TypeError):
         scoping.restrict(admin_user, scoping.VIEW, SecurityPolicy.objects.all())
+
+
+def test_grants_are_read_once_per_request_and_forgotten_when_they_change(
+    province, admin_user, django_assert_num_queries
+):
+    from portal.services.accounts import grant_create, grant_revoke
+
+    clerk = make_account("canbo.noivu", unit=province["noi_vu"])
+    with scoping.grant_cache():
+        assert scoping.active_grants(clerk) == []
+        grant = grant_create(actor=admin_user, user=clerk, role=Role.HR_CLERK, unit=province["noi_vu"])
+        assert [g.pk for g in scoping.active_grants(clerk)] == [grant.pk]  # the new grant, not the kept []
+        with django_assert_num_queries(0):
+            assert scoping.managed_units(clerk, scoping.VIEW, model_label="portal.unit") == [province["noi_vu"]]
+        grant_revoke(actor=admin_user, grant=grant)
+        assert scoping.active_grants(clerk) == []
+    # Outside a request nothing is kept: a grant written directly is seen at once.
+    Grant.objects.create(user=clerk, role=Role.HR_CLERK, unit=province["noi_vu"], starts_on=datetime.date(2025, 1, 1))
+    assert len(scoping.active_grants(clerk)) == 1

@@ -8,15 +8,19 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from portal.choices import Role
+from portal.models import Unit
 from records.choices import DeclarationStatus
 from records.models import Declaration, DossierVersion
 from records.services.declarations import declaration_submit
 from records.services.dossiers import dossier_change
+from tests.conftest import make_unit
 from tests.permissions import make_account
 from tests.records.factories import BASE_CONTENT, make_dossier
 
@@ -240,3 +244,81 @@ def test_unit_lists_show_people_and_completeness_per_unit(world, admin_user):
     assert rows["Sở Nội vụ"] == [f"1 · {world['thang'].completeness}%"]  # Thắng, in the Chi cục below
     assert rows["Sở Tài chính"] == [f"1 · {world['lan'].completeness}%"]
     assert "Số người · mức độ đầy đủ" in text(response)
+
+
+# --- the unit lists' xlsx export: people and completeness as numbers (records.panels) -------------
+
+PEOPLE = "Số người đang làm việc (cả đơn vị cấp dưới)"
+COMPLETENESS = "Mức đầy đủ hồ sơ bình quân (%)"
+# The session (read, then saved: three), the user and profile, the unit, the custom field definitions,
+# the cursor over the units, and one grouped dossier query per tree depth of each chunk of 1,000 units
+# (records.panels.unit_dossier_columns): here depths 2 and 3.
+MAX_EXPORT_QUERIES = 11
+BASE_HEADERS = 6  # name, short name, code, unit type, established on, dissolved on (no custom field here)
+
+
+def unit_export(client, unit, query: str = "") -> tuple[tuple, dict[str, tuple]]:
+    """The export's header row and {unit name: the cells after the base columns}."""
+    response = client.get(reverse("portal_units:export", args=[unit.pk]) + query)
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    return rows[0], {row[0]: row[BASE_HEADERS:] for row in rows[1:]}
+
+
+@pytest.fixture
+def more_people(world):
+    """A second, less complete dossier straight in Sở Nội vụ, and a department without anyone."""
+    province = world["province"]
+    partial = make_dossier(province["noi_vu"], personal_id="087090000789", family_own=None, work_history=None)
+    assert partial.completeness != world["thang"].completeness  # so that the mean is a real mean
+    make_unit("Sở Y tế", parent=Unit.objects.get(pk=province["root"].pk), type_code="SO")
+    return {**world, "partial": partial}
+
+
+def test_unit_export_has_people_and_completeness_as_numbers(more_people, admin_user):
+    thang, lan, partial = more_people["thang"], more_people["lan"], more_people["partial"]
+    header, cells = unit_export(login(admin_user), more_people["province"]["root"])
+    assert header[BASE_HEADERS:] == (PEOPLE, COMPLETENESS)
+    assert cells == {
+        "Sở Nội vụ": (2, round((thang.completeness + partial.completeness) / 2, 1)),  # Chi cục's Thắng too
+        "Sở Tài chính": (1, lan.completeness),
+        "Sở Y tế": (0, None),  # no dossier: nobody, and no average to give
+    }
+    assert type(cells["Sở Nội vụ"][0]) is int and isinstance(cells["Sở Nội vụ"][1], float)
+
+
+def test_unit_export_counts_only_the_dossiers_the_user_may_read(more_people):
+    header, cells = unit_export(login(more_people["clerk"]), more_people["province"]["root"])  # Sở Nội vụ's clerk
+    assert header[BASE_HEADERS:] == (PEOPLE, COMPLETENESS)
+    assert cells["Sở Nội vụ"][0] == 2
+    assert cells["Sở Tài chính"] == (0, None)  # Lan is outside the clerk's subtree
+
+
+def test_unit_export_without_dossier_rights_has_no_such_columns(more_people):
+    leader = make_account("lanhdao", unit=more_people["province"]["root"], role=Role.LEADER)
+    header, cells = unit_export(login(leader), more_people["province"]["root"])
+    assert len(header) == BASE_HEADERS and PEOPLE not in header and COMPLETENESS not in header
+    assert set(cells) == {"Sở Nội vụ", "Sở Tài chính", "Sở Y tế"} and set(cells.values()) == {()}
+
+
+def test_unit_export_queries_do_not_grow_with_the_units(more_people, admin_user, django_assert_max_num_queries):
+    client = login(admin_user)
+    root = more_people["province"]["root"]
+
+    def export_queries(query: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            unit_export(client, root, query)
+        return len(captured)
+
+    unit_export(client, root)  # warm the session
+    few = [export_queries(""), export_queries("?q=s")]  # direct sub-units; the whole subtree by search
+    for number in range(40):
+        centre = make_unit(f"Trung tâm số {number}", parent=Unit.objects.get(pk=root.pk), type_code="SO")
+        team = make_unit(f"Tổ công tác số {number}", parent=centre, type_code="PHONG")
+        if number < 3:
+            make_dossier(team, personal_id=f"0870900010{number:02d}")
+    _header, cells = unit_export(client, root)
+    assert cells["Trung tâm số 2"][0] == 1 and cells["Trung tâm số 3"] == (0, None)
+    assert [export_queries(""), export_queries("?q=s")] == few
+    with django_assert_max_num_queries(MAX_EXPORT_QUERIES):
+        unit_export(client, root, "?q=s")

@@ -62,6 +62,7 @@ def test_seed_people_creates_consistent_dossiers_once():
     sections_with_rows: Counter[str] = Counter()
     for version in versions:
         dossier, content = version.dossier, version.content
+        assert version.unit_id == dossier.unit_id  # the seed's versions record the unit (COPY path)
         identity, salary = content["identity"], content["salary"]
         born = datetime.date.fromisoformat(identity["birth_date"])
         assert personal_id_birth_year(dossier.personal_id) == born.year

@@ -324,3 +324,57 @@ def test_unknown_versions_and_dossiers_answer_404(client, admin_user, dossier):
         assert client.get(page_url(dossier, suffix), {"version": 9}).status_code == 404
         assert client.get(page_url(dossier, suffix), {"version": "abc"}).status_code == 404
     assert client.get(f"/admin/ho-so/{dossier.pk + 1000}/so-yeu-ly-lich/").status_code == 404
+
+
+# --- the unit of a version ----------------------------------------------------------------------
+
+
+def test_an_old_version_prints_the_unit_it_was_made_in(client, admin_user, province, dossier):
+    """Version 1 is made in unit A (Chi cục Văn thư - Lưu trữ, under Sở Nội vụ); A is then
+    merged into unit B (under Sở Tài chính), which moves the dossier (``unit_merge``, the
+    service that moves people between units); version 2 is made in B."""
+    from portal.services.units import Decision, unit_merge
+    from tests.conftest import make_unit
+
+    unit_b = make_unit("Chi cục Quản lý công sản", parent=province["tai_chinh"], type_code="CHI_CUC")
+    unit_merge(source=province["chi_cuc"], target=unit_b, decision=Decision(number="12/QĐ-UBND"), actor=admin_user)
+    moved = Dossier.objects.select_related("unit").get(pk=dossier.pk)
+    assert moved.unit == unit_b
+    dossier_change(
+        dossier=moved, sections={"identity": {**IDENTITY, "phone": "0912000111"}}, actor=admin_user, expected_version=1
+    )
+    assert [(v.number, v.unit_id) for v in moved.versions.order_by("number")] == [
+        (1, province["chi_cuc"].pk),
+        (2, unit_b.pk),
+    ]
+    unit_a_lines = ["Cơ quan quản lý CBCCVC: Sở Nội vụ", "Cơ quan, đơn vị sử dụng CBCCVC: Chi cục Văn thư - Lưu trữ"]
+    unit_b_lines = ["Cơ quan quản lý CBCCVC: Sở Tài chính", "Cơ quan, đơn vị sử dụng CBCCVC: Chi cục Quản lý công sản"]
+    client.force_login(admin_user)
+
+    first = client.get(page_url(dossier), {"version": 1})
+    assert [f"{line['label']}: {line['value']}" for line in first.context["resume"]["header"][:2]] == unit_a_lines
+    html = first.content.decode()
+    assert "Chi cục Văn thư - Lưu trữ" in html and "Chi cục Quản lý công sản" not in html
+    first_pdf = pdf_text(client.get(page_url(dossier, ".pdf"), {"version": 1}).content)
+    assert all(line in first_pdf for line in unit_a_lines) and "Chi cục Quản lý công sản" not in first_pdf
+    printed = client.get(page_url(dossier, "/ban-in/"), {"version": 1}).content.decode()
+    assert "Chi cục Văn thư - Lưu trữ" in printed and "Chi cục Quản lý công sản" not in printed
+
+    latest = client.get(page_url(dossier))
+    assert [f"{line['label']}: {line['value']}" for line in latest.context["resume"]["header"][:2]] == unit_b_lines
+    header = latest.content.decode().split('class="syll-header"')[1].split("</header>")[0]
+    assert "Chi cục Quản lý công sản" in header and "Chi cục Văn thư - Lưu trữ" not in header
+    latest_pdf = pdf_text(client.get(page_url(dossier, ".pdf")).content)
+    assert all(line in latest_pdf for line in unit_b_lines)
+    assert "Cơ quan, đơn vị sử dụng CBCCVC: Chi cục Văn thư - Lưu trữ" not in latest_pdf
+
+
+def test_a_version_without_a_recorded_unit_prints_the_current_unit(dossier):
+    from reports.resume import version_unit
+
+    version = dossier.versions.get(number=1)
+    version.unit = None  # a row older than the column that the migration could not place
+    assert version_unit(dossier=dossier, version=version) == dossier.unit
+    unit = version_unit(dossier=dossier, version=version)
+    context = resume_context(dossier=dossier, content=version.content, unit=unit)
+    assert context["header"][1]["value"] == "Chi cục Văn thư - Lưu trữ"

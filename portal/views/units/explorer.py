@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from itertools import islice
 
 from django.core.exceptions import FieldDoesNotExist
 from django.shortcuts import get_object_or_404
@@ -12,7 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from portal.choices import FieldTarget, UnitEventKind
-from portal.extensions import unit_columns, unit_panels
+from portal.extensions import unit_columns, unit_export_columns, unit_panels
 from portal.models import Unit
 from portal.selectors import catalogue_entries, unit_children_counts, unit_events, unit_list, unit_roots
 from portal.services.fields import hidden_custom_keys, without_keys
@@ -262,8 +263,21 @@ class UnitCustomFileView(PermissionMixin, View):
         return custom_file_response(unit, target=FieldTarget.UNIT, user=request.user, key=key)
 
 
+# Units per chunk of the export: the registered columns are computed once per chunk, so their
+# queries (and the id lists they send) stay bounded however many units the export holds.
+EXPORT_CHUNK = 1000
+
+
+def _chunks(units, size: int):
+    """Lists of at most ``size`` units, read through one server-side cursor."""
+    iterator = units.iterator(chunk_size=size)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
 class UnitExportView(PermissionMixin, View):
-    """The sub-unit list of a unit as shown (same search and filters), custom columns included, as xlsx."""
+    """The sub-unit list of a unit as shown (same search and filters), custom columns included, as xlsx;
+    the columns other apps register (``portal.extensions``) as their typed export columns."""
 
     permissions = VIEW_PERMS
 
@@ -272,6 +286,10 @@ class UnitExportView(PermissionMixin, View):
 
     def get(self, request, *args, **kwargs):
         _query, _show, units, columns, _filters, _problems, labels = sub_unit_list(request, self.unit)
+        chunks = _chunks(units, EXPORT_CHUNK)
+        first = next(chunks, [])
+        # The first chunk (even an empty one) tells which extra columns this user gets: the headers.
+        first_extra = unit_export_columns(units=first, user=request.user)
         headers = [
             _("Name"),
             _("Short name"),
@@ -280,19 +298,25 @@ class UnitExportView(PermissionMixin, View):
             _("Established on"),
             _("Dissolved on"),
             *(definition.label for definition in columns),
+            *(column.label for column in first_extra),
         ]
 
         def rows():
-            for unit in units.iterator(chunk_size=1000):
-                yield [
-                    unit.name,
-                    unit.short_name,
-                    unit.code,
-                    unit.unit_type.label,
-                    unit.established_on.strftime("%d/%m/%Y") if unit.established_on else "",
-                    unit.dissolved_on.strftime("%d/%m/%Y") if unit.dissolved_on else "",
-                    *custom_cells(unit, columns, labels),
-                ]
+            chunk, extra = first, first_extra
+            while chunk:
+                for unit in chunk:
+                    yield [
+                        unit.name,
+                        unit.short_name,
+                        unit.code,
+                        unit.unit_type.label,
+                        unit.established_on.strftime("%d/%m/%Y") if unit.established_on else "",
+                        unit.dissolved_on.strftime("%d/%m/%Y") if unit.dissolved_on else "",
+                        *custom_cells(unit, columns, labels),
+                        *(column.values.get(unit.pk, column.default) for column in extra),
+                    ]
+                chunk = next(chunks, [])
+                extra = unit_export_columns(units=chunk, user=request.user) if chunk else []
 
         return xlsx_response(
             filename=f"don-vi-{self.unit.pk}.xlsx", title=str(_("Sub-units")), headers=headers, rows=rows()

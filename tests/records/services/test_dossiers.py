@@ -196,3 +196,64 @@ def test_merging_a_unit_moves_its_dossiers_and_dissolving_waits_for_them(provinc
         source=province["chi_cuc"], target=province["tai_chinh"], decision=Decision(number="2/QĐ"), actor=admin_user
     )
     assert Dossier.objects.get(pk=dossier.pk).unit == province["tai_chinh"]
+
+
+def test_every_version_records_the_unit_of_its_dossier_when_it_was_made(province, dossier, admin_user):
+    from portal.services.units import Decision, unit_merge
+    from records.services.declarations import declaration_accept, declaration_submit
+
+    # dossier_create, and the COPY path of dossiers_bulk_create (the seed, imports)
+    assert dossier.versions.get(number=1).unit == province["chi_cuc"]
+    dossiers_bulk_create(
+        people=[
+            NewDossier(unit=province["noi_vu"], personal_id="087090000201", content=content()),
+            NewDossier(unit=province["tai_chinh"], personal_id="087090000202", content=content()),
+        ]
+    )
+    assert sorted(
+        DossierVersion.objects.filter(dossier__personal_id__in=["087090000201", "087090000202"]).values_list(
+            "dossier__personal_id", "unit"
+        )
+    ) == [("087090000201", province["noi_vu"].pk), ("087090000202", province["tai_chinh"].pk)]
+    # The dossier moves with its merged unit: later versions record the new unit, old ones keep theirs.
+    unit_merge(
+        source=province["chi_cuc"], target=province["tai_chinh"], decision=Decision(number="2/QĐ"), actor=admin_user
+    )
+    moved = Dossier.objects.get(pk=dossier.pk)
+    dossier_change(dossier=moved, sections={"health": {"health_status": "Tốt"}}, actor=admin_user, expected_version=1)
+    declaration = declaration_submit(
+        dossier=moved, section="health", proposed={"health_status": "Khá"}, actor=admin_user
+    )
+    declaration_accept(declaration=declaration, actor=admin_user)
+    assert list(moved.versions.order_by("number").values_list("number", "unit")) == [
+        (1, province["chi_cuc"].pk),
+        (2, province["tai_chinh"].pk),
+        (3, province["tai_chinh"].pk),
+    ]
+
+
+def test_decimals_are_kept_with_the_columns_places_so_live_rows_and_versions_agree(province):
+    """ "100" is stored as "100.00" in the version, as the live column reads it back: the hash of the
+    live content and the compare view then see no difference that is only a way of writing."""
+    salary = {**BASE_CONTENT["salary"], "salary_coefficient": "4.4", "salary_percent": "100"}
+    dossier = make_dossier(province["chi_cuc"], salary=salary)
+    version = dossier.versions.get()
+    assert version.content["salary"]["salary_coefficient"] == "4.40"
+    assert version.content["salary"]["salary_percent"] == "100.00"
+    assert content_of(dossier) == version.content
+
+    with pytest.raises(ValidationError) as problem:
+        make_dossier(
+            province["chi_cuc"],
+            personal_id="087090000124",
+            salary={**BASE_CONTENT["salary"], "salary_coefficient": "4.405"},
+        )
+    assert "có nhiều hơn 2 chữ số thập phân" in str(problem.value)
+    with pytest.raises(ValidationError) as problem:
+        make_dossier(
+            province["chi_cuc"],
+            personal_id="087090000125",
+            salary={**BASE_CONTENT["salary"], "salary_coefficient": "1234.5"},
+        )
+    assert "quá lớn" in str(problem.value)
+    assert Dossier.objects.count() == 1
