@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import gc
 import os
 import sys
 import time
@@ -106,6 +107,9 @@ def measure_pages(root, *, runs: int) -> None:
         f"pages as an HR clerk over the province ({runs} requests each; the subtree: {biggest.name}, "
         f"{sub_tree} dossiers; largest department: {department.name if department else '-'})"
     )
+    # As in a server process (portal/wsgi.py): the long-lived objects are out of the collector's way.
+    gc.collect()
+    gc.freeze()
     for label, url in pages:
         client = api if url.startswith("/api/") else admin
         times, queries, status = _timed_requests(client, url, runs)

@@ -6,6 +6,9 @@ than ``SecurityPolicy.password_max_age_days``; see ``password_change_required``)
 every page except the change-password page, sign-out, sign-in, static and media
 files, the admin's icon sprite and JavaScript catalogue, and the language switch
 redirects to the change-password page; the API answers 403 with a JSON message.
+An app with an area of its own (the self-service portal) registers its own change page
+(``register_password_change_page``): requests inside that area go there instead, and
+that page (with the area's sign-in and sign-out) is exempt as well.
 
 The session lives ``SecurityPolicy.session_idle_minutes`` after the last request
 (``SESSION_SAVE_EVERY_REQUEST`` renews it on each one); 0 keeps Django's
@@ -20,11 +23,13 @@ of the policy reaches open sessions within that time and new ones at once.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 from portal.models import SecurityPolicy
@@ -41,6 +46,36 @@ EXEMPT_URL_NAMES = (
 )
 POLICY_SESSION_KEY = "_portal_policy"
 POLICY_REFRESH_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class PasswordChangePage:
+    """An app's own change-password page for the paths under ``prefix``."""
+
+    prefix: str | Promise  # a path, or a lazy reverse (resolved only when a request needs it)
+    url_name: str
+    exempt: tuple[str, ...] = ()
+
+
+_change_pages: list[PasswordChangePage] = []
+
+
+def register_password_change_page(*, prefix: str | Promise, url_name: str, exempt: tuple[str, ...] = ()) -> None:
+    """Send accounts that must change their password to ``url_name`` (instead of the admin's
+    page) when the blocked request is under ``prefix``; ``url_name`` and the URL names in
+    ``exempt`` (the area's sign-in and sign-out) stay reachable. Called from an app's
+    ``AppConfig.ready``, so that ``portal`` need not know the app (the layer rule)."""
+    if all(page.url_name != url_name for page in _change_pages):
+        _change_pages.append(PasswordChangePage(prefix=prefix, url_name=url_name, exempt=tuple(exempt)))
+
+
+def change_url_name_for(path: str) -> str:
+    """The change-password page for a request to ``path``: the registered page of the
+    longest matching area, else the admin's."""
+    matches = [page for page in _change_pages if path.startswith(str(page.prefix))]
+    if not matches:
+        return CHANGE_URL_NAME
+    return max(matches, key=lambda page: len(str(page.prefix))).url_name
 
 
 def policy_remember(request) -> dict:
@@ -72,7 +107,10 @@ class PasswordPolicyMiddleware:
     def exempt_paths(self) -> tuple[str, ...]:
         # Resolved on first use: the admin URLs (and the hooks that add ours) load lazily.
         if self._exempt_paths is None:
-            self._exempt_paths = tuple(reverse(name) for name in EXEMPT_URL_NAMES)
+            names = [*EXEMPT_URL_NAMES]
+            for page in _change_pages:
+                names += [page.url_name, *page.exempt]
+            self._exempt_paths = tuple(reverse(name) for name in names)
         return self._exempt_paths
 
     def exempt_prefixes(self) -> tuple[str, ...]:
@@ -93,16 +131,16 @@ class PasswordPolicyMiddleware:
         return response
 
     def blocked(self, request):
-        change_url = reverse(CHANGE_URL_NAME)
         if request.path.startswith(API_PREFIX):
             return JsonResponse(
                 {
                     "detail": gettext("You must change your password before using the system."),
                     "code": "password_change_required",
-                    "change_url": change_url,
+                    "change_url": reverse(CHANGE_URL_NAME),
                 },
                 status=403,
             )
+        change_url = reverse(change_url_name_for(request.path))
         if request.method == "GET":
             change_url = f"{change_url}?{urlencode({'next': request.get_full_path()})}"
         return HttpResponseRedirect(change_url)

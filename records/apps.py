@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +13,7 @@ class RecordsConfig(AppConfig):
         from portal.choices import Role
         from portal.demo import register_seed_step
         from portal.extensions import register_unit_column, register_unit_panel
+        from portal.security_middleware import register_password_change_page
         from portal.services.units import register_unit_member_handler
         from records.demo import seed_people
         from records.panels import unit_dossier_columns, unit_dossiers_panel
@@ -32,3 +34,9 @@ class RecordsConfig(AppConfig):
         register_seed_step("people", seed_people)
         register_unit_panel(unit_dossiers_panel)
         register_unit_column(unit_dossier_columns)
+        # A person who must change their password stays in the self-service look to do it.
+        register_password_change_page(
+            prefix=reverse_lazy("records_self:home"),
+            url_name="records_self:password",
+            exempt=("records_self:login", "records_self:logout"),
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +19,12 @@ AGE_BAND_LABELS = {
     "60_plus": _("60 and over"),
 }
 PARTY_CHOICES = [("", "—"), ("1", _("Party members")), ("0", _("Not Party members"))]
+COMPLETENESS_CHOICES = [
+    ("", "—"),
+    ("50", _("Less than 50% complete")),
+    ("80", _("Less than 80% complete")),
+    ("100", _("Not complete")),
+]
 
 # Columns a clerk may export, in order: (key, label, value of a dossier).
 EXPORT_COLUMNS = {
@@ -48,16 +56,26 @@ FILTER_CATALOGUES = {
 }
 
 
-def _catalogue_choices(kinds) -> dict[str, list[tuple[str, str]]]:
-    """{kind: [("", "—"), (code, label)…]} of the entries in use, in catalogue order (one query)."""
+def _catalogue_choices(kinds) -> tuple[dict[str, list[tuple[str, str]]], dict[str, dict[str, str]]]:
+    """({kind: [("", "—"), (code, label)…] of the entries in use, in catalogue order},
+    {kind: {code: label} of every entry, retired ones included, to print stored codes}), one query."""
     choices: dict[str, list[tuple[str, str]]] = {kind: [("", "—")] for kind in kinds}
+    labels: dict[str, dict[str, str]] = {kind: {} for kind in kinds}
+    best: dict[tuple[str, str], tuple] = {}
     seen: set[tuple[str, str]] = set()
-    entries = CatalogueEntry.objects.filter(kind__code__in=list(kinds), active=True).order_by("order", "code")
-    for kind, code, label in entries.values_list("kind__code", "code", "label"):
-        if (kind, code) not in seen:
+    entries = CatalogueEntry.objects.filter(kind__code__in=list(kinds)).order_by("order", "code")
+    for kind, code, label, active, valid_from in entries.values_list(
+        "kind__code", "code", "label", "active", "valid_from"
+    ):
+        # A code's label is its entry in use, the latest period first (as ``views.common.labels``).
+        rank = (active, valid_from or datetime.date.min)
+        if best.get((kind, code), (False, datetime.date.min)) <= rank:
+            best[(kind, code)] = rank
+            labels[kind][code] = label
+        if active and (kind, code) not in seen:
             seen.add((kind, code))
             choices[kind].append((code, label))
-    return choices
+    return choices, labels
 
 
 class DossierFilterForm(forms.Form):
@@ -75,11 +93,12 @@ class DossierFilterForm(forms.Form):
     sex = forms.ChoiceField(label=_("Sex"), required=False)
     ethnicity = forms.ChoiceField(label=_("Ethnicity"), required=False)
     party = forms.ChoiceField(label=_("Party membership"), required=False, choices=PARTY_CHOICES)
+    completeness = forms.ChoiceField(label=_("Completeness"), required=False, choices=COMPLETENESS_CHOICES)
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
-        choices = _catalogue_choices(FILTER_CATALOGUES.values())
+        choices, self.labels = _catalogue_choices(FILTER_CATALOGUES.values())
         for name, kind in FILTER_CATALOGUES.items():
             self.fields[name].choices = choices[kind]
 
@@ -97,6 +116,7 @@ class DossierFilterForm(forms.Form):
             sex=data.get("sex") or "",
             ethnicity=data.get("ethnicity") or "",
             party_member=None if not party else party == "1",
+            completeness_below=int(data["completeness"]) if data.get("completeness") else None,
             custom=custom,
         )
 

@@ -47,6 +47,7 @@ class DossierFilters:
     sex: str = ""
     ethnicity: str = ""
     party_member: bool | None = None
+    completeness_below: int | None = None  # dossiers less complete than this (percent)
     custom: dict[str, str] = field(default_factory=dict)  # key → raw filter value
     on: datetime.date | None = None  # the day ages are counted on (default today)
 
@@ -106,6 +107,8 @@ def dossier_list(*, user, filters: DossierFilters | None = None) -> QuerySet[Dos
         qs = qs.filter(_birth_range(filters.age_band, filters.on or timezone.localdate()))
     if filters.party_member is not None:
         qs = qs.filter(party_joined_on__isnull=not filters.party_member)
+    if filters.completeness_below is not None:
+        qs = qs.filter(completeness__lt=filters.completeness_below)
     if filters.custom:
         definitions = {d.key: d for d in field_definitions(target="dossier", include_secret=False)}
         for key, raw in filters.custom.items():

@@ -4,23 +4,28 @@ section with evidence, follows each declaration and the reason for any return.
 Separate from the admin, plain HTML that works on a phone. Every page needs a signed-in
 account and shows only the dossier linked to it (``Dossier.account``) through
 ``portal.scoping`` — there is no id of another person to guess: the URLs name sections and
-the person's own declarations and evidence, looked up within their dossier.
+the person's own declarations and evidence, looked up within their dossier. The person also
+changes their own password here, through the admin page's form and service.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path, reverse, reverse_lazy
 from django.utils.translation import gettext
 from django.views import View
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 
-from portal.views.passwords import PolicyLoginForm
+from portal.security_middleware import policy_for
+from portal.services.passwords import password_change, password_change_required
+from portal.views import apply_service_errors, safe_next_url
+from portal.views.passwords import PasswordChangeForm, PolicyLoginForm
 from records import selectors
 from records.display import content_display
 from records.extensions import dossier_links
@@ -144,6 +149,48 @@ class EvidenceView(SelfMixin, View):
         return evidence_response(Evidence.objects.filter(pk=pk, dossier=self.dossier).first() if self.dossier else None)
 
 
+class PasswordView(SelfMixin, FormView):
+    """The person changes their own password in the portal's look. The admin page's form and
+    the same service (``password_change``), so the policy applies identically; the only page
+    of the portal open while a change is required (``portal.security_middleware``)."""
+
+    form_class = PasswordChangeForm
+    template_name = "records/self/password.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(
+            change_required=password_change_required(user=user, max_age_days=policy_for(self.request)["max_age_days"]),
+            must_change=user.must_change_password,
+            next=self.request.POST.get("next") or self.request.GET.get("next", ""),
+        )
+        return context
+
+    def form_valid(self, form):
+        user = self.request.user
+        try:
+            password_change(
+                user=user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+                request=self.request,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.form_invalid(form)
+        # Keep this session signed in (the session hash follows the password).
+        update_session_auth_hash(self.request, user)
+        messages.success(self.request, gettext("Your password has been changed."))
+        home = reverse("records_self:home")
+        target = safe_next_url(self.request, home)
+        # Only back into the portal: the person stays in its look.
+        return redirect(target if target.startswith(home) else home)
+
+
 class LoginView(auth_views.LoginView):
     template_name = "records/self/login.html"
     authentication_form = PolicyLoginForm
@@ -160,6 +207,7 @@ def urlpatterns():
         path("", HomeView.as_view(), name="home"),
         path("dang-nhap/", LoginView.as_view(), name="login"),
         path("dang-xuat/", LogoutView.as_view(), name="logout"),
+        path("mat-khau/", PasswordView.as_view(), name="password"),
         path("ke-khai/<slug:section>/", DeclareView.as_view(), name="declare"),
         path("ke-khai/<int:pk>/rut/", WithdrawView.as_view(), name="withdraw"),
         path("minh-chung/<int:pk>/", EvidenceView.as_view(), name="evidence"),

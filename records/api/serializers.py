@@ -112,6 +112,9 @@ class DossierFilterSerializer(serializers.Serializer):
     sex = serializers.CharField(required=False, allow_blank=True)
     ethnicity = serializers.CharField(required=False, allow_blank=True)
     party_member = serializers.BooleanField(required=False, allow_null=True, default=None)
+    completeness_below = serializers.IntegerField(
+        required=False, min_value=1, max_value=100, help_text=_("Dossiers less complete than this percentage.")
+    )
 
 
 class DossierCreateSerializer(serializers.Serializer):

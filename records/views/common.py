@@ -35,15 +35,15 @@ def units_in_scope(user):
     return qs.filter(condition)
 
 
-def unit_options(user, chosen=None) -> list:
-    """A unit filter's options: the units in scope down to two levels below the top ones, and the
-    unit chosen (deeper units are reached from their unit page's link), not the whole tree (a
-    province has about a thousand units: rendering them all cost more than the page's queries)."""
+def unit_options(user, chosen=None) -> list[tuple[int, str]]:
+    """A unit filter's options, (id, name): the units in scope down to two levels below the top
+    ones, and the unit chosen (deeper units are reached from their unit page's link), not the whole
+    tree (a province has about a thousand units: rendering them all cost more than the page's queries)."""
     roots = scoping.managed_units(user, scoping.VIEW, model_label="records.dossier")
     top = min((root.depth for root in roots if root is not None), default=1)
-    options = list(units_in_scope(user).filter(depth__lte=top + 1).only("pk", "name", "depth", "path"))
-    if chosen is not None and chosen not in options:
-        options.append(chosen)
+    options = list(units_in_scope(user).filter(depth__lte=top + 1).values_list("pk", "name"))
+    if chosen is not None and (chosen.pk, chosen.name) not in options:
+        options.append((chosen.pk, chosen.name))
     return options
 
 

@@ -7,7 +7,7 @@ import io
 
 from django.http import Http404, StreamingHttpResponse
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +43,17 @@ def chosen_unit(form):
     return form.cleaned_data.get("unit") if form.is_bound and form.is_valid() else None
 
 
+def _options_html(options) -> str:
+    """``<option>`` markup of (value, label, selected) triples, every value and label escaped."""
+    # Safe: every value and label is escaped just below.
+    return mark_safe(
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if selected else ""}>{escape(label)}</option>'
+            for value, label, selected in options
+        )
+    )
+
+
 def filter_controls(form, units: list) -> list[dict]:
     """The filter bar as plain data: {label, name, value, options: <option> markup or None}. The
     options are written here, not by a template loop (a province's filters have hundreds)."""
@@ -50,7 +61,7 @@ def filter_controls(form, units: list) -> list[dict]:
     for field in form:
         value = "" if field.value() is None else str(field.value())
         if field.name == "unit":
-            options = [("", "—", False)] + [(str(unit.pk), unit.name, str(unit.pk) == value) for unit in units]
+            options = [("", "—", False)] + [(str(pk), name, str(pk) == value) for pk, name in units]
         elif getattr(field.field, "choices", None):
             options = [(str(key), label, str(key) == value) for key, label in field.field.choices]
         else:
@@ -60,13 +71,7 @@ def filter_controls(form, units: list) -> list[dict]:
                 "label": field.label,
                 "name": field.html_name,
                 "value": value,
-                "options": None
-                if options is None
-                else format_html_join(
-                    "",
-                    '<option value="{}"{}>{}</option>',
-                    ((key, mark_safe(" selected") if selected else "", label) for key, label, selected in options),
-                ),
+                "options": None if options is None else _options_html(options),
             }
         )
     return controls
@@ -98,7 +103,7 @@ class DossierListView(ListPermissionMixin, WagtailAdminTemplateMixin, TemplateVi
         context = super().get_context_data(**kwargs)
         form, dossiers, columns, custom_filters, problems, choice_labels = filtered_dossiers(self.request)
         page = paginate(self.request, dossiers.only(*LIST_COLUMNS))
-        grades = labels("ngach_cdnn")
+        grades = form.labels["ngach_cdnn"]
         statuses = dict(DossierStatus.choices)
         detail_url = reverse("records_dossiers:detail", args=[0]).removesuffix("0/")
         rows = [

@@ -44,7 +44,9 @@ class ReviewQueueView(ListPermissionMixin, WagtailAdminTemplateMixin, TemplateVi
         context.update(
             table=DeclarationTable(page.object_list),
             page=page,
-            units=[(option.pk, option.name, option == unit) for option in unit_options(self.request.user, unit)],
+            units=[
+                (pk, name, unit is not None and pk == unit.pk) for pk, name in unit_options(self.request.user, unit)
+            ],
             unit=unit,
             sections=[(key, section_title(key)) for key in SECTION_KEYS],
             section=section,

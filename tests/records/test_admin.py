@@ -75,6 +75,26 @@ def test_search_without_accents_and_filters(world, admin_user):
     assert "Nguyễn Văn Thắng" in page and "Trần Thị Lan" not in page
 
 
+def test_completeness_filter_in_the_list_the_api_and_the_export(world, admin_user):
+    from records.models import Dossier
+
+    Dossier.objects.filter(pk=world["thang"].pk).update(completeness=45)
+    Dossier.objects.filter(pk=world["lan"].pk).update(completeness=90)
+    client = login(admin_user)
+    url = reverse("records_dossiers:index")
+    page = text(client.get(url, {"completeness": "50"}))
+    assert "Nguyễn Văn Thắng" in page and "Trần Thị Lan" not in page
+    assert '<option value="50" selected>Đầy đủ dưới 50%</option>' in page
+    page = text(client.get(url, {"completeness": "100"}))
+    assert "Nguyễn Văn Thắng" in page and "Trần Thị Lan" in page
+    exported = client.get(reverse("records_dossiers:export", args=["csv"]), {"completeness": "80"})
+    rows = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode("utf-8-sig"))))
+    assert [row[1] for row in rows[1:]] == ["Nguyễn Văn Thắng"]
+    api = client.get("/api/v1/dossiers/", {"completeness_below": "80"}).json()
+    assert [row["full_name"] for row in api["results"]] == ["Nguyễn Văn Thắng"]
+    assert client.get("/api/v1/dossiers/", {"completeness_below": "0"}).status_code == 400
+
+
 def test_leaders_and_individuals_have_no_dossier_list(world, province):
     leader = make_account("lanhdao", unit=province["root"], role=Role.LEADER)
     assert login(leader).get(reverse("records_dossiers:index")).status_code == 403

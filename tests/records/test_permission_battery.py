@@ -103,6 +103,8 @@ ENTRIES = [
         **SELF_OBJECT,
     ),
     Entry("records_self:evidence", url("records_self:evidence", "evidence"), **SELF_OBJECT),
+    # Every signed-in account changes its own password there, with or without a dossier.
+    Entry("records_self:password", url("records_self:password"), expect_no_permission=200, **SELF),
     Entry("records_dossiers:index", url("records_dossiers:index"), **ADMIN_LIST),
     Entry("records_dossiers:export", lambda s: reverse("records_dossiers:export", args=["csv"]), **ADMIN_LIST),
     Entry("records_dossiers:detail", url("records_dossiers:detail", "dossier"), **ADMIN_OBJECT),

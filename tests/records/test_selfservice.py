@@ -3,12 +3,17 @@ section with evidence from a phone-sized form, follows the review, never sees an
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.choices import Role
+from portal.models import PasswordHistory, SecurityPolicy
+from portal.models.audit import SecurityEvent, SecurityEventKind
 from records.choices import DeclarationStatus
 from records.models import Declaration, Evidence
 from records.services.declarations import declaration_return
@@ -17,6 +22,11 @@ from tests.records.factories import BASE_CONTENT, make_dossier
 
 pytestmark = pytest.mark.django_db
 HOME = "/ca-nhan/"
+PASSWORD_PAGE = "/ca-nhan/mat-khau/"
+ADMIN_CHANGE_PAGE = "/admin/mat-khau/doi/"
+PASSWORD = "Kq7!mzp2Rw-thang"
+NEW_PASSWORD = "Hx4#tuvw9Pq"
+CHANGED = "Mật khẩu của bạn đã được đổi."
 
 
 @pytest.fixture(autouse=True)
@@ -145,3 +155,161 @@ def test_an_account_without_a_dossier_is_told_to_contact_the_clerk(world, provin
     page = text(login(lonely).get(HOME))
     assert "chưa được liên kết với hồ sơ" in page
     assert login(lonely).get(reverse("records_self:declare", args=["health"])).status_code == 404
+
+
+# --- Changing the password in the portal ---------------------------------------------------------
+
+
+def change(client, old: str, new: str, again: str | None = None, **extra):
+    data = {"old_password": old, "new_password": new, "new_password_confirm": new if again is None else again}
+    return client.post(PASSWORD_PAGE, {**data, **extra})
+
+
+def signed_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def test_the_password_page_is_the_vietnamese_path_and_the_portal_links_to_it(world):
+    assert reverse("records_self:password") == PASSWORD_PAGE
+    client = login(world["person"])
+    home = text(client.get(HOME))
+    assert f'href="{PASSWORD_PAGE}"' in home and ADMIN_CHANGE_PAGE not in home
+    page = client.get(PASSWORD_PAGE)
+    assert page.status_code == 200
+    body = text(page)
+    assert 'name="viewport"' in body and "wagtail" not in body.lower()  # the portal's look, not the admin's
+    assert 'name="old_password"' in body and 'name="new_password_confirm"' in body
+    # The policy's rules, from the validators the admin page lists too.
+    assert "Mật khẩu của bạn phải có ít nhất 8 ký tự." in body
+    assert "Mật khẩu của bạn phải khác 5 mật khẩu gần nhất." in body
+
+
+def test_the_policy_rules_follow_the_security_policy(world):
+    policy = SecurityPolicy.load()
+    policy.password_min_length = 12
+    policy.save()
+    assert "Mật khẩu của bạn phải có ít nhất 12 ký tự." in text(login(world["person"]).get(PASSWORD_PAGE))
+
+
+def test_a_person_changes_their_password_and_stays_signed_in(world):
+    person = world["person"]
+    client = login(person)
+    # A ``next`` outside the portal is not followed: the person stays in the portal's look.
+    response = change(client, PASSWORD, NEW_PASSWORD, next="/admin/")
+    assert response.status_code == 302 and response["Location"] == HOME
+    person.refresh_from_db()
+    assert person.check_password(NEW_PASSWORD) and not person.check_password(PASSWORD)
+    assert person.password_changed_at is not None and person.must_change_password is False
+    # The policy's service did it: the old hash joined the history, the change was audited.
+    assert PasswordHistory.objects.filter(user=person).count() == 1
+    assert SecurityEvent.objects.filter(kind=SecurityEventKind.PASSWORD_CHANGED, user_id=person.pk).count() == 1
+    # Still signed in, and told so on the portal's home.
+    assert signed_in(client)
+    home = client.get(HOME)
+    assert home.status_code == 200 and CHANGED in text(home)
+    # Signing in again: the old password no longer works, the new one does.
+    login_url = reverse("records_self:login")
+    refused = Client().post(login_url, {"username": "nguyen.van.thang", "password": PASSWORD})
+    assert refused.status_code == 200
+    accepted = Client().post(login_url, {"username": "nguyen.van.thang", "password": NEW_PASSWORD})
+    assert accepted.status_code == 302 and accepted["Location"] == HOME
+
+
+def test_a_next_inside_the_portal_is_followed(world):
+    target = reverse("records_self:declare", args=["health"])
+    response = change(login(world["person"]), PASSWORD, NEW_PASSWORD, next=target)
+    assert response.status_code == 302 and response["Location"] == target
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "again", "field", "message"),
+    [
+        ("Sai-mat-khau#1", NEW_PASSWORD, None, "old_password", "Mật khẩu hiện tại không đúng."),
+        (PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "x", "new_password_confirm", "Hai mật khẩu mới không khớp nhau."),
+        (PASSWORD, "Hx4#tu", None, "new_password", "Mật khẩu này quá ngắn. Mật khẩu phải có ít nhất 8 ký tự."),
+        (PASSWORD, "hx4#tuvw9pq", None, "new_password", "Mật khẩu phải có ít nhất một chữ hoa."),
+        (PASSWORD, PASSWORD, None, "new_password", "Mật khẩu phải khác 5 mật khẩu gần nhất của bạn."),
+    ],
+    ids=["wrong-current", "mismatch", "too-short", "no-uppercase", "reused"],
+)
+def test_errors_are_shown_on_their_field_and_nothing_changes(world, old, new, again, field, message):
+    person = world["person"]
+    stored = person.password
+    client = login(person)
+    response = change(client, old, new, again)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {field: [message]}
+    assert f'<ul class="errorlist" id="id_{field}_error"><li>{message}</li></ul>' in text(response)
+    person.refresh_from_db()
+    assert person.password == stored and person.check_password(PASSWORD)
+    assert not PasswordHistory.objects.filter(user=person).exists()
+    assert not SecurityEvent.objects.filter(kind=SecurityEventKind.PASSWORD_CHANGED).exists()
+    assert signed_in(client)
+
+
+def test_an_anonymous_visitor_is_sent_to_the_portal_sign_in(world):
+    client = Client()
+    response = client.get(PASSWORD_PAGE)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('records_self:login')}?next={PASSWORD_PAGE}"
+    response = client.post(
+        PASSWORD_PAGE, {"old_password": PASSWORD, "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"].startswith(reverse("records_self:login"))
+    world["person"].refresh_from_db()
+    assert world["person"].check_password(PASSWORD)
+
+
+def test_a_temporary_password_is_changed_in_the_portal_before_anything_else(world):
+    person = world["person"]
+    person.must_change_password = True
+    person.save()
+    client = login(person)
+    # Every portal page leads to the portal's own change page, not the admin's.
+    response = client.get(HOME)
+    assert response.status_code == 302 and response["Location"] == f"{PASSWORD_PAGE}?next=%2Fca-nhan%2F"
+    declare = reverse("records_self:declare", args=["health"])
+    assert client.get(declare)["Location"] == f"{PASSWORD_PAGE}?next=%2Fca-nhan%2Fke-khai%2Fhealth%2F"
+    assert client.post(declare, {})["Location"] == PASSWORD_PAGE
+    # Outside the portal the admin's behaviour is kept.
+    assert client.get("/admin/")["Location"].startswith(ADMIN_CHANGE_PAGE)
+    page = client.get(f"{PASSWORD_PAGE}?next=%2Fca-nhan%2F")
+    assert page.status_code == 200
+    body = text(page)
+    assert "Quản trị viên đã đặt mật khẩu tạm thời cho tài khoản của bạn." in body
+    assert ">Hủy</a>" not in body  # no way around it
+    assert 'name="next" value="/ca-nhan/"' in body
+    response = change(client, PASSWORD, NEW_PASSWORD, next=HOME)
+    assert response.status_code == 302 and response["Location"] == HOME
+    person.refresh_from_db()
+    assert person.must_change_password is False and person.check_password(NEW_PASSWORD)
+    home = client.get(HOME)
+    assert home.status_code == 200 and CHANGED in text(home) and "Nguyễn Văn Thắng" in text(home)
+
+
+def test_an_expired_password_is_changed_in_the_portal(world):
+    person = world["person"]
+    policy = SecurityPolicy.load()
+    policy.password_max_age_days = 90
+    policy.save()
+    person.password_changed_at = timezone.now() - datetime.timedelta(days=91)
+    person.save()
+    client = login(person)
+    assert client.get(HOME)["Location"] == f"{PASSWORD_PAGE}?next=%2Fca-nhan%2F"
+    page = text(client.get(PASSWORD_PAGE))
+    assert "Mật khẩu của bạn đã hết hạn. Hãy đặt mật khẩu mới để tiếp tục." in page
+    # A wrong attempt keeps the block; the right one lifts it.
+    assert change(client, "Sai-mat-khau#1", NEW_PASSWORD).status_code == 200
+    assert client.get(HOME).status_code == 302
+    assert change(client, PASSWORD, NEW_PASSWORD)["Location"] == HOME
+    assert client.get(HOME).status_code == 200
+
+
+def test_a_person_who_must_change_can_still_sign_out_of_the_portal(world):
+    person = world["person"]
+    person.must_change_password = True
+    person.save()
+    client = login(person)
+    response = client.post(reverse("records_self:logout"))
+    assert response.status_code == 302 and response["Location"] == reverse("records_self:login")
+    assert not signed_in(client)
