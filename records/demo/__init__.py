@@ -17,6 +17,7 @@ from portal.models import Unit
 from records.choices import VersionSource
 from records.demo.people import People
 from records.models import Dossier
+from records.services.bulk import statistics_refresh
 from records.services.dossiers import dossiers_bulk_create
 
 BATCH = 1000
@@ -71,3 +72,4 @@ def seed_people(context) -> None:
             account = None
         created += dossiers_bulk_create(people=batch, actor=None, source=VersionSource.INITIAL)
         context.log(f"Đã tạo {_number(created)}/{_number(missing)} hồ sơ")
+    statistics_refresh()
