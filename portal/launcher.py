@@ -76,6 +76,10 @@ def main() -> int:
     if env.get("HOSO_DEMO_PEOPLE"):
         seed_args += ["--people", env["HOSO_DEMO_PEOPLE"]]
     _manage(*seed_args, env=env)
+    # The demo seal's passphrase (written by the demo seed): the processes below sign with it.
+    seal_pass = runtime.var_dir() / "demo-signing" / "seal.pass"
+    if seal_pass.exists():
+        env.setdefault("HOSO_DEMO_SEAL_PASSPHRASE", seal_pass.read_text().strip())
 
     processes: list[subprocess.Popen] = []
 
@@ -86,6 +90,26 @@ def main() -> int:
     start("máy chủ web", [PYTHON, "manage.py", "runserver", f"{host}:{port}", "--noreload"])
     start("Celery worker", [PYTHON, "-m", "celery", "-A", "portal", "worker", "-l", "warning", "-c", "2"])
     start("Celery beat", [PYTHON, "-m", "celery", "-A", "portal", "beat", "-l", "warning"])
+    # The demo approver signs with a key held outside the server, like a USB token: the reference
+    # local signing service (portal.signing.reference_service) plays the token plugin on this machine.
+    signing = runtime.var_dir() / "demo-signing"
+    if (signing / "nguoi-phe-duyet.key.pem").exists() and env.get("HOSO_DEMO_SIGNER", "1") != "0":
+        start(
+            "dịch vụ ký số cục bộ (demo)",
+            [
+                PYTHON,
+                "-m",
+                "portal.signing.reference_service",
+                "--key",
+                str(signing / "nguoi-phe-duyet.key.pem"),
+                "--cert",
+                str(signing / "nguoi-phe-duyet.cert.pem"),
+                "--chain",
+                str(signing / "ca-goc-demo.pem"),
+                "--port",
+                env.get("HOSO_DEMO_SIGNER_PORT", "8987"),
+            ],
+        )
 
     stopping = False
 

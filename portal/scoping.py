@@ -55,6 +55,13 @@ CAPABILITIES: dict[str, dict[str, set[str]]] = {
         Role.UNIT_ADMIN: {VIEW, MANAGE},
         Role.INDIVIDUAL: {VIEW},
     },
+    # Delegations of approval: administrators manage them over their subtree; approvers see
+    # those of their subtree (their own are made through ``approval_delegation_create``).
+    "portal.approvaldelegation": {
+        Role.SYSTEM_ADMIN: {VIEW, MANAGE},
+        Role.UNIT_ADMIN: {VIEW, MANAGE},
+        Role.APPROVER: {VIEW},
+    },
 }
 
 
@@ -99,6 +106,17 @@ def grant_cache():
         yield
     finally:
         _grant_cache.reset(token)
+
+
+def request_cached(key: tuple, compute):
+    """``compute()`` once per request for ``key`` (inside ``grant_cache``; outside it, every time).
+    For answers derived from grants that menus ask on every page; ``forget_grants`` drops them."""
+    cache = _grant_cache.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
 
 
 def forget_grants() -> None:
@@ -225,9 +243,9 @@ def _own_rows_outside(model: type[Model], spec: ScopeSpec, user, paths: list[str
 
 
 def _self_value(user, field: str):
-    # "pk", "user", "account", "dossier__account"…: a path ending at the account itself.
+    # "pk", "user", "account", "dossier__account", "recipient"…: a path ending at the account itself.
     last = field.split("__")[-1]
-    if last in ("pk", "id", "user", "user_id", "account", "account_id"):
+    if last in ("pk", "id", "user", "user_id", "account", "account_id", "delegate", "recipient", "approver"):
         return user.pk
     return getattr(user, last)
 

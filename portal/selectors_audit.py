@@ -24,7 +24,19 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from pghistory.models import Events
 
-from portal.models import CatalogueEntry, CatalogueKind, FieldDefinition, Grant, SecurityPolicy, Unit, User
+from portal.models import (
+    ApprovalDelegation,
+    ApprovalRule,
+    ApprovalWindowOverride,
+    ApprovalWindowPolicy,
+    CatalogueEntry,
+    CatalogueKind,
+    FieldDefinition,
+    Grant,
+    SecurityPolicy,
+    Unit,
+    User,
+)
 from portal.models.audit import SecurityEvent, SecurityEventKind
 from portal.scoping import is_system_admin
 from portal.services.fields import without_keys
@@ -50,6 +62,10 @@ AUDITED: dict[str, Audited] = {
     "grant": Audited(Grant, "GrantAudit"),
     "field": Audited(FieldDefinition, "FieldDefinitionAudit"),
     "security-policy": Audited(SecurityPolicy, "SecurityPolicyAudit"),
+    "approval-rule": Audited(ApprovalRule, "ApprovalRuleAudit"),
+    "approval-delegation": Audited(ApprovalDelegation, "ApprovalDelegationAudit"),
+    "approval-window": Audited(ApprovalWindowPolicy, "ApprovalWindowPolicyAudit"),
+    "approval-override": Audited(ApprovalWindowOverride, "ApprovalWindowOverrideAudit"),
 }
 SECURITY_KEY = "security"
 _KEY_BY_EVENT_MODEL = {f"portal.{audited.event_model_name}": key for key, audited in AUDITED.items()}

@@ -242,6 +242,17 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CATALOGUE_IMPORT_MAX_BYTES = int(os.environ.get("CATALOGUE_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
 
+# --- Signing (portal.signing; README "Signing primitives") ---------------------------------------
+# Key that encrypts stored PKCS#12 files at rest (derived from SECRET_KEY when empty).
+HOSO_SIGNING_KEY = os.environ.get("HOSO_SIGNING_KEY", "")
+# RFC 3161 timestamp authority: PAdES B-T when set, B-B otherwise.
+HOSO_TSA_URL = os.environ.get("HOSO_TSA_URL", "")
+# How long a prepared (interrupted) signature waits for the signer's token.
+HOSO_SIGNING_PENDING_MINUTES = int(os.environ.get("HOSO_SIGNING_PENDING_MINUTES", 15))
+# The signing service on the signer's own computer (token plugin; portal.signing.reference_service
+# in the demo), called by the approval act page's script from the browser.
+HOSO_LOCAL_SIGNER_URL = os.environ.get("HOSO_LOCAL_SIGNER_URL", "http://127.0.0.1:8987").rstrip("/")
+
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -26,6 +26,7 @@ END_STATUSES = frozenset(status for status in DossierStatus if status != Dossier
 class VersionStatus(models.TextChoices):
     PENDING = "pending", _("Accepted, awaiting approval")
     PUBLISHED = "published", _("Approved (official)")
+    RETURNED = "returned", _("Returned by the approver")
 
 
 class VersionSource(models.TextChoices):
@@ -34,6 +35,7 @@ class VersionSource(models.TextChoices):
     CLERK = "clerk", _("Entered by the HR clerk")
     IMPORT = "import", _("Bulk import")
     STATUS = "status", _("Status change")
+    RETURN = "return", _("Changes returned by the approver")
 
 
 class DeclarationStatus(models.TextChoices):
@@ -53,3 +55,16 @@ class BloodGroup(models.TextChoices):
 class FamilySide(models.TextChoices):
     OWN = "own", _("The person's family (36.1)")
     SPOUSE = "spouse", _("The spouse's family (36.2)")
+
+
+class ApprovalActStatus(models.TextChoices):
+    AWAITING_SIGNATURE = "awaiting_signature", _("Awaiting the approver's signature")
+    PUBLISHING = "publishing", _("Signed, publishing")
+    PUBLISHED = "published", _("Published")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ApprovalItemOutcome(models.TextChoices):
+    LISTED = "listed", _("Listed, awaiting the signature")
+    PUBLISHED = "published", _("Published")
+    SKIPPED = "skipped", _("Not published")

@@ -5,7 +5,7 @@ structure the HTML page renders, so both always print the same data. Layout: the
 header lines, the 4×6 cm photo box beside the title "SƠ YẾU LÝ LỊCH" and items 1–5,
 the numbered items, bordered tables whose header row repeats on each page, the
 signature block; a footer with the identifier, the version and "Trang x/y".
-Pure Python: no system library, no browser (``reports.fonts`` for the font).
+Pure Python: no system library, no browser (``portal.pdf_fonts`` for the font).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from portal.models import Unit
+from portal.pdf_fonts import register_fonts
 from records.models import Dossier
-from reports.fonts import register_fonts
 from reports.resume import resume_context
 
 PAGE_WIDTH, PAGE_HEIGHT = A4

@@ -9,7 +9,8 @@ account without a dossier gets 404.
 
 The version shown is the approved one (the official record); a dossier with no approved
 version yet shows its latest version with a note saying so. Rendering is the admin's:
-``reports.views.version_resume`` and ``version_pdf_response``.
+``reports.views.version_resume`` and ``version_pdf_response`` (which records the download,
+channel "self-service", in ``reports.models.ResumeExport``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.views import View
 from records import selectors
 from records.models import DossierVersion
 from records.selfservice import SelfMixin
+from reports.models import ExportChannel
 from reports.views import version_notes, version_pdf_response, version_resume
 
 
@@ -59,7 +61,9 @@ class OwnResumePdfView(OwnResumeMixin, View):
     """The person's résumé as a PDF download (``SYLL_<personal id>_v<version>.pdf``)."""
 
     def get(self, request, *args, **kwargs):
-        return version_pdf_response(dossier=self.dossier, version=self.own_version())
+        return version_pdf_response(
+            dossier=self.dossier, version=self.own_version(), user=request.user, channel=ExportChannel.SELF_SERVICE
+        )
 
 
 def urlpatterns():

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.models.accounts import Grant, SecurityPolicy
+from portal.models.approvals import ApprovalDelegation, ApprovalRule, ApprovalWindowOverride, ApprovalWindowPolicy
 from portal.models.catalogues import CatalogueEntry, CatalogueKind
 from portal.models.fields import FieldDefinition
 from portal.models.units import Unit
@@ -44,6 +45,10 @@ _track(User, "UserAudit", ["password", "last_login"])
 _track(Grant, "GrantAudit")
 _track(FieldDefinition, "FieldDefinitionAudit", ["updated_at"])
 _track(SecurityPolicy, "SecurityPolicyAudit")
+_track(ApprovalRule, "ApprovalRuleAudit", ["updated_at"])
+_track(ApprovalDelegation, "ApprovalDelegationAudit")
+_track(ApprovalWindowPolicy, "ApprovalWindowPolicyAudit")
+_track(ApprovalWindowOverride, "ApprovalWindowOverrideAudit")
 
 
 class SecurityEventKind(models.TextChoices):

@@ -42,6 +42,10 @@ class User(AbstractUser):
     def is_locked(self) -> bool:
         return self.locked_at is not None
 
+    def get_full_name(self) -> str:
+        """The name in Vietnamese order: family and middle names (``last_name``), then the given name."""
+        return " ".join(part for part in (self.last_name.strip(), self.first_name.strip()) if part)
+
 
 class PasswordHistory(models.Model):
     """Hashes of an account's previous passwords (for the no-reuse rule). Never shown."""

@@ -22,8 +22,20 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from portal.choices import FieldTarget
-from portal.models import CatalogueEntry, CatalogueKind, FieldDefinition, Grant, SecurityPolicy, Unit, User
+from portal.models import (
+    ApprovalRule,
+    ApprovalWindowOverride,
+    ApprovalWindowPolicy,
+    CatalogueEntry,
+    CatalogueKind,
+    FieldDefinition,
+    Grant,
+    SecurityPolicy,
+    Unit,
+    User,
+)
 from portal.scoping import access, is_system_admin
+from portal.selectors_approvals import delegation_list
 from portal.selectors_audit import (
     AuditFilters,
     action_choices,
@@ -37,6 +49,14 @@ from portal.views import paginate
 from portal.views.catalogues.common import can_view_catalogues
 from portal.views.units.common import can_view_units
 
+# History keys of the system administrators' configuration: anyone else is told it does not exist.
+SYSTEM_ADMIN_MODELS = {
+    "field": FieldDefinition,
+    "security-policy": SecurityPolicy,
+    "approval-rule": ApprovalRule,
+    "approval-window": ApprovalWindowPolicy,
+    "approval-override": ApprovalWindowOverride,
+}
 # History keys of the objects that carry custom fields, with their field-catalogue target.
 CUSTOM_FIELD_TARGETS = {"unit": FieldTarget.UNIT}
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,7 +70,8 @@ def _history_object(user, key: str, pk: int):
     Units, accounts and grants go through ``portal.scoping.access``. Catalogues declare
     no scope (they are configuration read by everyone in the admin): the catalogue view
     permission decides. Custom-field definitions and the security policy are the system
-    administrators' configuration: anyone else gets 404.
+    administrators' configuration, and so are the approval rules, the approval window and its
+    overrides: anyone else gets 404. A delegation is seen by those ``delegation_list`` shows it to.
     """
     if key == "unit":
         if not can_view_units(user):
@@ -65,11 +86,12 @@ def _history_object(user, key: str, pk: int):
             raise Http404
         model = CatalogueKind if key == "catalogue-kind" else CatalogueEntry
         return get_object_or_404(model, pk=pk)
-    if key in ("field", "security-policy"):
+    if key in SYSTEM_ADMIN_MODELS:
         if not is_system_admin(user):
             raise Http404
-        model = FieldDefinition if key == "field" else SecurityPolicy
-        return get_object_or_404(model, pk=pk)
+        return get_object_or_404(SYSTEM_ADMIN_MODELS[key], pk=pk)
+    if key == "approval-delegation":
+        return get_object_or_404(delegation_list(user=user), pk=pk)
     raise Http404
 
 
@@ -88,6 +110,12 @@ def _object_url(key: str, obj) -> str | None:
         return reverse("portal_fields:edit", args=[obj.pk])
     if key == "security-policy":
         return reverse("wagtailsettings:edit", args=["portal", "securitypolicy", obj.pk])
+    if key == "approval-rule":
+        return reverse("portal_approvals:rule_edit", args=[obj.pk])
+    if key == "approval-delegation":
+        return reverse("portal_approvals:delegations")
+    if key in ("approval-window", "approval-override"):
+        return reverse("portal_approvals:window")
     return None
 
 

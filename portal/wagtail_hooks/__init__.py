@@ -1,3 +1,12 @@
 """Wagtail admin hooks of the platform, one module per area."""
 
-from portal.wagtail_hooks import accounts, audit, configuration, fields, security  # noqa: F401
+from portal.wagtail_hooks import (  # noqa: F401
+    accounts,
+    approvals,
+    audit,
+    configuration,
+    fields,
+    notifications,
+    security,
+    signing,
+)

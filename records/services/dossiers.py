@@ -324,8 +324,7 @@ def dossier_change(
 
 def person_label(user) -> str:
     """An account's name in Vietnamese order (family name first), or its user name."""
-    name = " ".join(part for part in (user.last_name, user.first_name) if part)
-    return name or user.get_username()
+    return user.get_full_name() or user.get_username()
 
 
 def conflict_message(dossier: Dossier, *, since: int) -> str:

@@ -1,5 +1,5 @@
 """Admin screens of the personnel records: the clerk's dossier list and export, one dossier with its
-versions and comparison, evidence downloads, and the review queue.
+versions and comparison, evidence downloads, the review queue, and the monthly approval (queue, acts, signing).
 
 Views parse, call one selector or service and render. Every dossier, declaration and
 evidence file is looked up through ``portal.scoping`` (``records.selectors``), so what is
@@ -8,6 +8,18 @@ out of the viewer's scope answers 404 like what does not exist.
 
 from django.urls import include, path
 
+from records.views.approvals import (
+    ActCancelView,
+    ActManifestView,
+    ActProgressView,
+    ActSignCompleteView,
+    ActSignedView,
+    ActSignPrepareView,
+    ActSignView,
+    ApprovalActListView,
+    ApprovalActView,
+    ApprovalQueueView,
+)
 from records.views.changes import DossierChangeView, DossierStatusView
 from records.views.dossiers import (
     DossierCompareView,
@@ -33,7 +45,20 @@ def urlpatterns():
         path("", ReviewQueueView.as_view(), name="queue"),
         path("<int:pk>/", ReviewView.as_view(), name="review"),
     ]
+    approvals = [
+        path("", ApprovalQueueView.as_view(), name="queue"),
+        path("acts/", ApprovalActListView.as_view(), name="acts"),
+        path("acts/<int:pk>/", ApprovalActView.as_view(), name="act"),
+        path("acts/<int:pk>/manifest/", ActManifestView.as_view(), name="act_manifest"),
+        path("acts/<int:pk>/signed/", ActSignedView.as_view(), name="act_signed"),
+        path("acts/<int:pk>/sign/", ActSignView.as_view(), name="act_sign"),
+        path("acts/<int:pk>/sign/prepare/", ActSignPrepareView.as_view(), name="act_sign_prepare"),
+        path("acts/<int:pk>/sign/complete/", ActSignCompleteView.as_view(), name="act_sign_complete"),
+        path("acts/<int:pk>/cancel/", ActCancelView.as_view(), name="act_cancel"),
+        path("acts/<int:pk>/progress/", ActProgressView.as_view(), name="act_progress"),
+    ]
     return [
         path("dossiers/", include((dossiers, "records_dossiers"), namespace="records_dossiers")),
         path("reviews/", include((reviews, "records_reviews"), namespace="records_reviews")),
+        path("monthly-approval/", include((approvals, "records_approvals"), namespace="records_approvals")),
     ]

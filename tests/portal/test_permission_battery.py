@@ -13,11 +13,13 @@ trữ (inside Sở Nội vụ) with its grant, and the catalogue ``kind`` / ``en
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from django.urls import reverse
 
 from portal.choices import Role
-from portal.models import CatalogueEntry, Grant, SecurityPolicy
+from portal.models import ApprovalWindowPolicy, CatalogueEntry, Grant, SecurityPolicy
 from portal.services.fields import field_definition_save
 from tests.permissions import Entry, battery_cases, make_account, project_url_names
 
@@ -345,6 +347,220 @@ API_ENTRIES = [
 
 ENTRIES = ADMIN_ENTRIES + API_ENTRIES
 
+# --- approval authorities (portal/views/approvals.py) ----------------------------------------------
+
+
+def approval_objects(s):
+    """Made on first use: an approver of Sở Nội vụ and a delegation to their deputy, a rule, an override."""
+    if "delegation" not in s:
+        from django.utils import timezone
+
+        from portal.services.approvals import approval_delegation_create, approval_override_grant, approval_rule_save
+
+        today = timezone.localdate()
+        approver = make_account("giamdoc.snv", unit=s["noi_vu"], role=Role.APPROVER)
+        deputy = make_account("phogiamdoc.snv", unit=s["noi_vu"], role=Role.LEADER)
+        s["delegation"] = approval_delegation_create(
+            actor=approver,
+            delegator=approver,
+            delegate=deputy,
+            unit=s["noi_vu"],
+            starts_on=today,
+            ends_on=today,
+            reason="Ủy quyền bí mật",
+        )
+        s["rule"] = approval_rule_save(
+            actor=s["system"], values={"name": "Quy tắc bí mật", "approver_mode": "fixed", "approver_unit": s["noi_vu"]}
+        )
+        s["override"] = approval_override_grant(
+            actor=s["system"], unit=s["noi_vu"], starts_on=today, ends_on=today, reason="Cho phép bí mật"
+        )
+    return s
+
+
+def approval_pk(key):
+    return lambda s: approval_objects(s)[key].pk
+
+
+def approval_admin(name, *args):
+    """Like ``admin``, once the approval objects exist (so that a page has something to leak)."""
+
+    def build(s):
+        approval_objects(s)
+        return reverse(name, args=[arg(s) if callable(arg) else arg for arg in args])
+
+    return build
+
+
+def delegation_secrets(s):
+    return ["Ủy quyền bí mật", "phogiamdoc.snv"]
+
+
+# Rules and the window are the system administrators' configuration: a unit administrator gets 403.
+APPROVAL_CONFIG = {"permitted": "system", "no_permission": "qt_noivu"}
+# Delegations: administrators (and approvers) of the unit's subtree; a clerk has no business there.
+DELEGATIONS = {"permitted": "qt_noivu", "no_permission": "clerk"}
+
+APPROVAL_ENTRIES = [
+    Entry("portal_approvals:rules", approval_admin("portal_approvals:rules"), **APPROVAL_CONFIG),
+    Entry("portal_approvals:rule_add", approval_admin("portal_approvals:rule_add"), **APPROVAL_CONFIG),
+    Entry(
+        "portal_approvals:rule_edit",
+        approval_admin("portal_approvals:rule_edit", approval_pk("rule")),
+        secrets=lambda s: ["Quy tắc bí mật"],
+        **APPROVAL_CONFIG,
+    ),
+    Entry(
+        "portal_approvals:rules_load_default", approval_admin("portal_approvals:rules_load_default"), **APPROVAL_CONFIG
+    ),
+    Entry(
+        "portal_approvals:rules_load_default",
+        approval_admin("portal_approvals:rules_load_default"),
+        method="post",
+        data=empty,
+        expect_permitted=(302,),
+        variant="post",
+        **APPROVAL_CONFIG,
+    ),
+    # The list: another subtree's administrator gets the page, without the delegation on it.
+    Entry(
+        "portal_approvals:delegations",
+        approval_admin("portal_approvals:delegations"),
+        other_unit="qt_taichinh",
+        expect_other_unit=(200,),
+        secrets=delegation_secrets,
+        **DELEGATIONS,
+    ),
+    Entry("portal_approvals:delegation_add", approval_admin("portal_approvals:delegation_add"), **DELEGATIONS),
+    Entry(
+        "portal_approvals:delegation_revoke",
+        approval_admin("portal_approvals:delegation_revoke", approval_pk("delegation")),
+        other_unit="qt_taichinh",
+        secrets=delegation_secrets,
+        **DELEGATIONS,
+    ),
+    Entry(
+        "portal_approvals:delegation_revoke",
+        approval_admin("portal_approvals:delegation_revoke", approval_pk("delegation")),
+        method="post",
+        expect_permitted=(302,),
+        other_unit="qt_taichinh",
+        secrets=delegation_secrets,
+        variant="post",
+        **DELEGATIONS,
+    ),
+    Entry("portal_approvals:window", approval_admin("portal_approvals:window"), **APPROVAL_CONFIG),
+    Entry("portal_approvals:override_add", approval_admin("portal_approvals:override_add"), **APPROVAL_CONFIG),
+    Entry(
+        "portal_approvals:override_revoke",
+        approval_admin("portal_approvals:override_revoke", approval_pk("override")),
+        secrets=lambda s: ["Cho phép bí mật"],
+        **APPROVAL_CONFIG,
+    ),
+    *(
+        Entry(
+            "portal_audit:history",
+            approval_admin("portal_audit:history", key, approval_pk(obj)),
+            expect_no_permission=404,
+            variant=key,
+            **APPROVAL_CONFIG,
+        )
+        for key, obj in (("approval-rule", "rule"), ("approval-override", "override"))
+    ),
+    Entry(
+        "portal_audit:history",
+        approval_admin("portal_audit:history", "approval-window", lambda s: ApprovalWindowPolicy.load().pk),
+        expect_no_permission=404,
+        variant="approval-window",
+        **APPROVAL_CONFIG,
+    ),
+    Entry(
+        "portal_audit:history",
+        approval_admin("portal_audit:history", "approval-delegation", approval_pk("delegation")),
+        expect_no_permission=404,
+        other_unit="qt_taichinh",
+        secrets=delegation_secrets,
+        variant="approval-delegation",
+        **DELEGATIONS,
+    ),
+]
+ENTRIES += APPROVAL_ENTRIES
+
+
+# --- signing configuration (portal/views/signing.py) ----------------------------------------------
+
+
+@functools.cache
+def signing_pki():
+    """One generated test PKI for the whole battery (tests/portal/signing/pki.py)."""
+    from tests.portal.signing.pki import build_pki
+
+    return build_pki()
+
+
+def signing_objects(s):
+    """Made on first use: a trust root and an agency-seal credential (its key held elsewhere)."""
+    if "trust_root" not in s:
+        from portal.services.signing import signing_credential_register, trust_root_upload
+
+        pki = signing_pki()
+        s["trust_root"] = trust_root_upload(actor=None, certificate=pki.root.der, name="Gốc bí mật")
+        s["credential"] = signing_credential_register(
+            actor=None,
+            kind="external",
+            label="Con dấu bí mật",
+            signer_role="Con dấu cơ quan",
+            unit=s["noi_vu"],
+            certificate=pki.seal.der,
+        )
+    return s
+
+
+def signing_admin(name, key=None):
+    def build(s):
+        signing_objects(s)
+        return reverse(name, args=[s[key].pk] if key else [])
+
+    return build
+
+
+# Trust roots and credentials are province-wide configuration: system administrators only (403 for others).
+SIGNING_CONFIG = {"permitted": "system", "no_permission": "qt_noivu"}
+
+SIGNING_ENTRIES = [
+    Entry("portal_signing:trust_roots", signing_admin("portal_signing:trust_roots"), **SIGNING_CONFIG),
+    Entry("portal_signing:trust_root_add", signing_admin("portal_signing:trust_root_add"), **SIGNING_CONFIG),
+    Entry(
+        "portal_signing:trust_root_detail",
+        signing_admin("portal_signing:trust_root_detail", "trust_root"),
+        secrets=lambda s: ["Gốc bí mật", s["trust_root"].fingerprint_sha256],
+        **SIGNING_CONFIG,
+    ),
+    Entry(
+        "portal_signing:trust_root_status",
+        signing_admin("portal_signing:trust_root_status", "trust_root"),
+        method="post",
+        expect_permitted=(302,),
+        **SIGNING_CONFIG,
+    ),
+    Entry("portal_signing:credentials", signing_admin("portal_signing:credentials"), **SIGNING_CONFIG),
+    Entry("portal_signing:credential_add", signing_admin("portal_signing:credential_add"), **SIGNING_CONFIG),
+    Entry(
+        "portal_signing:credential_detail",
+        signing_admin("portal_signing:credential_detail", "credential"),
+        secrets=lambda s: ["Con dấu bí mật", s["credential"].fingerprint_sha256],
+        **SIGNING_CONFIG,
+    ),
+    Entry(
+        "portal_signing:credential_status",
+        signing_admin("portal_signing:credential_status", "credential"),
+        method="post",
+        expect_permitted=(302,),
+        **SIGNING_CONFIG,
+    ),
+]
+ENTRIES += SIGNING_ENTRIES
+
 
 @pytest.mark.parametrize(("entry", "way"), list(battery_cases(ENTRIES)))
 def test_battery(scenario, entry, way):
@@ -353,3 +569,41 @@ def test_battery(scenario, entry, way):
 
 def test_the_battery_names_only_existing_urls():
     assert {entry.name for entry in ENTRIES} <= project_url_names()
+
+
+# --- notifications (portal/views/notifications.py): everyone reads and marks only their own ----------
+
+
+def notification_of_clerk(s):
+    if "notification" not in s:
+        from portal.services.notifications import notification_send
+
+        (s["notification"],) = notification_send(
+            recipients=[s["clerk"]], kind="test", key="battery", title="Thông báo bí mật", body="Nội dung", email=False
+        )
+    return reverse("portal_notifications:read", args=[s["notification"].pk])
+
+
+NOTIFICATIONS = {"permitted": "clerk", "no_permission": "nobody", "expect_no_permission": 302}
+NOTIFICATION_ENTRIES = [
+    Entry("portal_notifications:index", admin("portal_notifications:index"), **NOTIFICATIONS),
+    Entry(
+        "portal_notifications:read_all",
+        admin("portal_notifications:read_all"),
+        method="post",
+        data=empty,
+        expect_permitted=(302,),
+        **NOTIFICATIONS,
+    ),
+    Entry(
+        "portal_notifications:read",
+        notification_of_clerk,
+        method="post",
+        data=empty,
+        expect_permitted=(302,),
+        other_unit="qt_taichinh",
+        secrets=lambda s: ["Thông báo bí mật"],
+        **NOTIFICATIONS,
+    ),
+]
+ENTRIES += NOTIFICATION_ENTRIES

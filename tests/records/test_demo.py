@@ -48,17 +48,18 @@ def test_seed_people_creates_consistent_dossiers_once():
     root = context.units["province"][0]
     in_province = Dossier.objects.filter(unit__path__startswith=root.path)
     assert in_province.count() == PEOPLE
-    assert logs[-1] == "Đã tạo 60/60 hồ sơ"
+    assert "Đã tạo 60/60 hồ sơ" in logs
 
     # Rerunning creates nothing; asking for more creates only the missing ones.
     demo_seed(SeedContext(province_code=82, seed=SEED, communes=2, people=PEOPLE, log=logs.append))
-    assert in_province.count() == PEOPLE and "không tạo thêm" in logs[-1]
+    assert in_province.count() == PEOPLE and any("không tạo thêm" in line for line in logs)
     seed_people(SeedContext(province_code=82, seed=SEED, people=PEOPLE + 3, units=context.units, log=_silent))
     assert in_province.count() == PEOPLE + 3
 
     pay_tables = _pay_tables()
     versions = DossierVersion.objects.filter(dossier__in=in_province).select_related("dossier__unit")
-    assert versions.count() == PEOPLE + 3
+    # One initial version each (the approvals step adds pending changes to a few: checked as well).
+    assert versions.filter(number=1).count() == PEOPLE + 3
     sections_with_rows: Counter[str] = Counter()
     for version in versions:
         dossier, content = version.dossier, version.content

@@ -8,6 +8,8 @@ dossier (an individual: no admin screens, their own dossier through the API).
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -175,6 +177,117 @@ ENTRIES = [
         **API_OBJECT,
     ),
 ]
+
+
+# --- the monthly approval (records/views/approvals.py) --------------------------------------------
+
+
+@functools.cache
+def approval_pki():
+    """One generated test PKI for the whole battery (tests/portal/signing/pki.py)."""
+    from tests.portal.signing.pki import build_pki
+
+    return build_pki()
+
+
+def approval_objects(s):
+    """Made on first use: a school whose principal approves its teachers, another school's principal,
+    the school's clerk, approval allowed today, a signed act (publishing) and one awaiting the signature."""
+    if "act" not in s:
+        from django.utils import timezone
+
+        from portal.services.approvals import approval_override_grant, approval_rules_load_default
+        from portal.services.signing import trust_root_upload
+        from portal.signing.backends import Pkcs12Signer
+        from records.services.approvals import approval_act_create, approval_act_sign
+        from tests.conftest import make_unit
+        from tests.records.services.conftest import raise_step, teacher
+
+        giao_duc = make_unit("Sở Giáo dục và Đào tạo", parent=s["root"], type_code="SO")
+        truong = make_unit("Trường THPT Thành phố Cao Lãnh", parent=giao_duc, type_code="TRUONG_THPT")
+        other = make_unit("Trường THPT Hồng Ngự", parent=giao_duc, type_code="TRUONG_THPT")
+        approval_rules_load_default()
+        today = timezone.localdate()
+        system = make_account("quantri.pheduyet", is_superuser=True)
+        approval_override_grant(actor=system, unit=giao_duc, starts_on=today, ends_on=today, reason="Thử nghiệm")
+        s["principal"] = make_account("hieutruong", unit=truong, role=Role.APPROVER)
+        s["other_principal"] = make_account("hieutruong.hn", unit=other, role=Role.APPROVER)
+        s["clerk_truong"] = make_account("tccb.truong", unit=truong, role=Role.HR_CLERK)
+        people = []
+        for personal_id, name in APPROVAL_PEOPLE:
+            people.append(teacher(truong, personal_id, name))
+            raise_step(people[-1], s["clerk_truong"], 4)
+        s["waiting"] = people[2]
+        pki = approval_pki()
+        trust_root_upload(actor=None, certificate=pki.root.der, name="CA gốc thử nghiệm")
+        signed = approval_act_create(approver=s["principal"], dossier_ids=[people[0].pk])
+        signer = Pkcs12Signer(pki.person.pkcs12("x"), "x")
+        s["signed_act"] = approval_act_sign(act_id=signed.pk, actor=s["principal"], signer=signer)
+        s["act"] = approval_act_create(approver=s["principal"], dossier_ids=[people[1].pk])
+    return s
+
+
+APPROVAL_PEOPLE = [("087090000124", "Trần Thị Đào"), ("087090000125", "Lê Văn Ước"), ("087090000126", "Phạm Thị Ơn")]
+
+
+def approval_url(name, key=None):
+    def build(s):
+        approval_objects(s)
+        return reverse(name, args=[s[key].pk] if key else [])
+
+    return build
+
+
+def approval_secrets(s):
+    return [name for _pid, name in APPROVAL_PEOPLE] + [pid for pid, _name in APPROVAL_PEOPLE]
+
+
+# The queue: approvers only (the unit's clerk reads the dossiers but approves nothing: 403).
+QUEUE = {"permitted": "principal", "no_permission": "clerk_truong"}
+# Acts: readers by role or approvers; an individual gets 403; another school's approver 404.
+ACT_READ = {"permitted": "principal", "no_permission": "person", "other_unit": "other_principal"}
+ACT = {**ACT_READ, "secrets": approval_secrets}
+
+APPROVAL_ENTRIES = [
+    Entry("records_approvals:queue", approval_url("records_approvals:queue"), **QUEUE),
+    Entry(
+        "records_approvals:queue",
+        approval_url("records_approvals:queue"),
+        method="post",
+        data=lambda s: {"action": "create", "dossier": [s["waiting"].pk]},
+        expect_permitted=(302,),
+        variant="create",
+        **QUEUE,
+    ),
+    Entry(
+        "records_approvals:acts", approval_url("records_approvals:acts"), permitted="principal", no_permission="person"
+    ),
+    Entry("records_approvals:act", approval_url("records_approvals:act", "act"), **ACT),
+    Entry("records_approvals:act_manifest", approval_url("records_approvals:act_manifest", "act"), **ACT),
+    Entry("records_approvals:act_signed", approval_url("records_approvals:act_signed", "signed_act"), **ACT),
+    Entry("records_approvals:act_progress", approval_url("records_approvals:act_progress", "signed_act"), **ACT),
+    # Signing and cancelling: the act's approver; the unit's clerk reads the act but gets 403.
+    *(
+        Entry(
+            name,
+            approval_url(name, "act"),
+            method="post",
+            data=data,
+            expect_permitted=(status,),
+            permitted="principal",
+            no_permission="clerk_truong",
+            other_unit="other_principal",
+            secrets=approval_secrets,
+        )
+        for name, data, status in (
+            ("records_approvals:act_sign", lambda s: {"credential": ""}, 302),
+            ("records_approvals:act_cancel", lambda s: {"reason": "Chọn nhầm"}, 302),
+            ("records_approvals:act_sign_prepare", None, 400),
+            ("records_approvals:act_sign_complete", None, 400),
+        )
+    ),
+]
+ENTRIES += APPROVAL_ENTRIES
 
 
 @pytest.mark.parametrize(("entry", "way"), list(battery_cases(ENTRIES)))

@@ -252,8 +252,9 @@ def test_pdf_download_is_an_attachment_named_after_the_person_and_version(
     client, admin_user, dossier, django_assert_max_num_queries
 ):
     client.force_login(admin_user)
-    # session, account, profile, dossier, version, 7 catalogue kinds, managing agency, session save
-    with django_assert_max_num_queries(16):
+    # session, account, profile, dossier, version, 7 catalogue kinds, managing agency, the export
+    # service's scope check and its record (reports.models.ResumeExport), session save
+    with django_assert_max_num_queries(18):
         response = client.get(page_url(dossier, ".pdf"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

@@ -143,7 +143,8 @@ def test_the_portal_home_links_to_the_portal_resume(world):
 def test_the_pdf_reads_a_bounded_number_of_queries(world, django_assert_max_num_queries):
     client = login(world["person"])
     # session, account, grants, own dossier with its unit, version, 7 catalogue kinds,
-    # managing agency, session save (savepoint, update, release)
-    with django_assert_max_num_queries(16):
+    # managing agency, the export service's scope check and its record, session save
+    # (savepoint, update, release)
+    with django_assert_max_num_queries(18):
         response = client.get(PDF)
     assert response.status_code == 200

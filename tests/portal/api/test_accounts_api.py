@@ -40,7 +40,7 @@ def test_list_and_count_exclude_other_subtrees(api, actors, django_assert_max_nu
     assert body["count"] == 2
     assert {row["username"] for row in body["results"]} == {"qt.snv", "nguyen.van.a"}
     row = next(r for r in body["results"] if r["username"] == "nguyen.van.a")
-    assert row["roles"][0]["role"] == Role.INDIVIDUAL and row["full_name"] == "An Nguyễn Văn"
+    assert row["roles"][0]["role"] == Role.INDIVIDUAL and row["full_name"] == "Nguyễn Văn An"
     assert "password" not in row
     assert api.get("/api/v1/accounts/", {"search": "nguyen"}).json()["count"] == 1
     assert api.get("/api/v1/accounts/", {"search": "tran"}).json()["count"] == 0

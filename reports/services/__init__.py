@@ -1,0 +1,1 @@
+"""Writes of the reports app (``exports``: the résumé PDFs handed out, signed or not)."""
