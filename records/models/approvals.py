@@ -60,7 +60,8 @@ class ApprovalAct(models.Model):
     manifest = models.BinaryField(_("manifest (PDF)"))
     manifest_sha256 = models.CharField(_("SHA-256 of the manifest"), max_length=64)
     signed_pdf = models.BinaryField(_("signed manifest (PDF)"), null=True, blank=True)
-    signed_sha256 = models.CharField(_("SHA-256 of the signed manifest"), max_length=64, blank=True)
+    # Looked up by the verification page (is this uploaded PDF one of our acts?).
+    signed_sha256 = models.CharField(_("SHA-256 of the signed manifest"), max_length=64, blank=True, db_index=True)
     signing_backend = models.CharField(_("signing backend"), max_length=20, blank=True)
     signature_level = models.CharField(_("signature level"), max_length=10, blank=True)
     signer_subject = models.CharField(_("signing certificate"), max_length=500, blank=True)
