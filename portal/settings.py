@@ -241,6 +241,9 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CATALOGUE_IMPORT_MAX_BYTES = int(os.environ.get("CATALOGUE_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
+# Bulk import of records (issue 6): the uploaded file, and what its zip may expand to when opened.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 60 * 1024 * 1024))
+IMPORT_MAX_EXPANDED_BYTES = int(os.environ.get("IMPORT_MAX_EXPANDED_BYTES", 400 * 1024 * 1024))
 
 # --- Signing (portal.signing; README "Signing primitives") ---------------------------------------
 # Key that encrypts stored PKCS#12 files at rest (derived from SECRET_KEY when empty).

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import models
+from django.db import connection, models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +48,8 @@ class FieldSpec:
     # Decimals: the column's scale and precision (values are kept with exactly ``decimal_places``).
     decimal_places: int | None = None
     max_digits: int | None = None
+    # Whole numbers: the largest value the column holds (a bigger one is refused, not a server error).
+    max_value: int | None = None
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,8 @@ def _field_spec(model_field: models.Field, catalogue: str) -> FieldSpec:
             max_digits=model_field.max_digits,
         )
     elif isinstance(model_field, models.IntegerField):
-        kind = INTEGER
+        _low, high = connection.ops.integer_field_range(model_field.get_internal_type())
+        return FieldSpec(model_field.name, label, INTEGER, max_value=high)
     elif isinstance(model_field, models.TextField):
         kind = LONG_TEXT
     else:

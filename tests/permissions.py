@@ -198,7 +198,7 @@ class Entry:
         )
 
 
-ADMIN_NAMESPACE_PREFIXES = ("portal_", "records_", "reports_")
+ADMIN_NAMESPACE_PREFIXES = ("portal_", "records_", "reports_", "imports_")
 
 
 def project_url_names(*, admin_namespaces_prefix=ADMIN_NAMESPACE_PREFIXES, api_prefix: str = "api/") -> set[str]:

@@ -11,6 +11,7 @@ BATTERIES = (
     "tests.portal.test_permission_battery",
     "tests.records.test_permission_battery",
     "tests.reports.test_permission_battery",
+    "tests.imports.test_permission_battery",
 )
 # The self-service portal's own sign-in and sign-out pages are public by nature.
 PUBLIC = {"records_self:login", "records_self:logout"}

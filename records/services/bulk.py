@@ -44,15 +44,17 @@ def copy_values(model: type[models.Model], columns: list[str], rows: list[tuple]
     return len(rows)
 
 
-def statistics_refresh() -> None:
+def statistics_refresh(models_analyzed=None) -> None:
     """``ANALYZE`` the dossier tables after a bulk load, so the planner knows their new sizes.
 
     Without it, pages right after seeding 100,000 dossiers were planned on the statistics of
     the empty tables until autovacuum caught up (dossier page p95 200 ms instead of 47 ms:
     bench/RESULTS.md). ANALYZE samples each table; it runs inside the caller's transaction.
+    ``models_analyzed``: only those tables (an import of one section touches three).
     """
     from django.apps import apps
 
-    tables = sorted({model._meta.db_table for model in apps.get_app_config("records").get_models()})
+    models_analyzed = models_analyzed or apps.get_app_config("records").get_models()
+    tables = sorted({model._meta.db_table for model in models_analyzed})
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))

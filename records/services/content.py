@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal.models import CatalogueEntry
@@ -48,6 +49,7 @@ from records.sections import (
 )
 
 MONTH_RE = re.compile(r"^(?:(?P<m1>\d{1,2})[/.-](?P<y1>\d{4})|(?P<y2>\d{4})-(?P<m2>\d{1,2})|(?P<y3>\d{4}))$")
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_ROWS = 200
 DOSSIER_TARGET = "dossier"
 
@@ -91,7 +93,7 @@ def month_text(value: str) -> str:
     return value or ""
 
 
-def _integer(value) -> int:
+def _integer(spec, value) -> int:
     if isinstance(value, bool):
         raise ValueError(_("must be a whole number"))
     if isinstance(value, int):
@@ -103,6 +105,8 @@ def _integer(value) -> int:
         number = int(text)
     if number < 0:
         raise ValueError(_("must not be negative"))
+    if spec.max_value is not None and number > spec.max_value:
+        raise ValueError(_("is too large (at most %(max)s)") % {"max": spec.max_value})
     return number
 
 
@@ -126,11 +130,16 @@ def _decimal(spec, value) -> str:
 def _convert(section: Section, spec, value, codes: CodeBook):
     """One field's value, JSON-ready; ``ValueError`` with the problem in Vietnamese."""
     if spec.kind == DATE:
+        if isinstance(value, str) and ISO_DATE_RE.match(value):
+            try:  # the form every writer but a sheet gives: no need to try other patterns first
+                return datetime.date.fromisoformat(value).isoformat()
+            except ValueError:
+                pass
         return parse_date(value).isoformat()
     if spec.kind == MONTH:
         return parse_month(value)
     if spec.kind == INTEGER:
-        return _integer(value)
+        return _integer(spec, value)
     if spec.kind == DECIMAL:
         return _decimal(spec, value)
     text = nfc(str(value))
@@ -151,8 +160,18 @@ def _empty(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == [] or value == {}
 
 
+class _Title:
+    """The section's title, translated only when a message needs it (most values are valid)."""
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def __str__(self) -> str:
+        return section_title(self.key)
+
+
 def _clean_fields(section: Section, values, codes: CodeBook, errors: dict, *, row: int | None = None) -> dict:
-    where = section_title(section.key)
+    where = _Title(section.key)
     if not isinstance(values, dict):
         key = f"{section.key}" if row is None else f"{section.key}[{row}]"
         errors.setdefault(key, []).append(_("%(section)s: the values must be given as an object.") % {"section": where})
@@ -427,11 +446,11 @@ def completeness(content: dict, *, custom_required: list[tuple[str, str]] | None
             for name in section.required:
                 total += 1
                 if _empty(values.get(name)):
-                    missing.append(f"{section.label}: {section.field(name).label}")
+                    missing.append(_missing_label(section.key, name))
     for key in ROW_SECTIONS_REQUIRED:
         total += 1
         if not content.get(key):
-            missing.append(str(SECTION_BY_KEY[key].label))
+            missing.append(_missing_label(key, ""))
     custom = content.get(CUSTOM) or {}
     for key, label in custom_required:
         total += 1
@@ -442,6 +461,18 @@ def completeness(content: dict, *, custom_required: list[tuple[str, str]] | None
 
 
 ROW_SECTIONS_REQUIRED = ("training_professional", "work_history", "family_own")
+
+
+def _missing_label(key: str, name: str) -> str:
+    """ "section: field" (or the section alone), translated once per language: a bulk import
+    computes the completeness of every dossier it writes."""
+    return _missing_label_in(key, name, get_language())
+
+
+@functools.cache
+def _missing_label_in(key: str, name: str, language: str | None) -> str:
+    section = SECTION_BY_KEY[key]
+    return f"{section.label}: {section.field(name).label}" if name else str(section.label)
 
 
 # --- live rows <-> content --------------------------------------------------------------------

@@ -12,29 +12,23 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import scoping
 from portal.text import fold, nfc, person_name_sort_key
-from records.choices import END_STATUSES, DossierStatus, VersionSource, VersionStatus
+from records.choices import END_STATUSES, DossierStatus, VersionSource
 from records.identity import birth_place_codes, personal_id_clean
 from records.models import Dossier, DossierVersion
 from records.sections import CUSTOM, SECTION_BY_KEY, section_title
-from records.services.bulk import copy_insert, copy_values
+from records.services.bulk_writes import CheckedDossier, dossiers_bulk_insert
 from records.services.common import require_dossier, require_unit
 from records.services.content import (
     CodeBook,
-    apply_single_sections,
-    completeness,
     content_clean,
     content_consistency,
-    content_sha256,
-    required_custom_keys,
     section_clean,
-    section_row_columns,
-    section_row_values,
 )
 from records.services.evidence import evidence_check, evidence_store
 from records.services.versions import version_next, version_publish
@@ -158,7 +152,6 @@ def dossiers_bulk_create(*, people: list[NewDossier], actor=None, source: str = 
     """
     codes = CodeBook()
     known_codes = birth_place_codes()
-    custom_required: dict[str | None, list] = {}
     errors: dict[str, list[str]] = {}
     prepared: list[tuple[NewDossier, dict, str]] = []
     seen: dict[str, int] = {}
@@ -196,56 +189,16 @@ def dossiers_bulk_create(*, people: list[NewDossier], actor=None, source: str = 
         )
     if errors:
         raise ValidationError(errors)
-    now = timezone.now()
     with transaction.atomic():
-        # Django declares foreign keys DEFERRABLE INITIALLY DEFERRED: in one long transaction
-        # (the seed, an import) every inserted row would queue a check until COMMIT, and
-        # PostgreSQL slows down as that queue grows. Parents are inserted before children
-        # here, so the checks can run at once, statement by statement.
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        dossiers = []
-        for person, cleaned, personal_id in prepared:
-            category = (cleaned.get("header") or {}).get("personnel_category")
-            if category not in custom_required:
-                custom_required[category] = required_custom_keys(category)
-            dossier = Dossier(personal_id=personal_id, unit=person.unit, account=person.account)
-            apply_single_sections(dossier, cleaned)
-            dossier.name_folded = fold(dossier.full_name)
-            dossier.name_sort_key = person_name_sort_key(dossier.full_name)
-            dossier.completeness, dossier.missing_items = completeness(
-                cleaned, custom_required=custom_required[category]
-            )
-            dossier.live_version = dossier.latest_version = 1
-            dossiers.append(dossier)
-        Dossier.objects.bulk_create(dossiers, batch_size=1000)
-        creator = actor if getattr(actor, "pk", None) else None
-        copy_insert(
-            DossierVersion,
-            [
-                DossierVersion(
-                    dossier=dossier,
-                    number=1,
-                    unit_id=dossier.unit_id,
-                    content=cleaned,
-                    sha256=content_sha256(cleaned),
-                    status=VersionStatus.PUBLISHED,
-                    source=source,
-                    sections=sorted(cleaned),
-                    created_by=creator,
-                    published_at=now,
-                    published_by=creator,
-                )
-                for dossier, (_person, cleaned, _id) in zip(dossiers, prepared, strict=True)
+        inserted = dossiers_bulk_insert(
+            people=[
+                CheckedDossier(unit=person.unit, personal_id=personal_id, content=cleaned, account=person.account)
+                for person, cleaned, personal_id in prepared
             ],
+            actor=actor,
+            source=source,
         )
-        by_section: dict[str, list[tuple]] = {}
-        for dossier, (_person, cleaned, _id) in zip(dossiers, prepared, strict=True):
-            section_row_values(dossier.pk, cleaned, by_section)
-        for key, rows in by_section.items():
-            section = SECTION_BY_KEY[key]
-            copy_values(section.model, section_row_columns(section), rows)
-    return len(dossiers)
+    return len(inserted)
 
 
 def dossier_change(
