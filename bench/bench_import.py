@@ -317,7 +317,7 @@ def main() -> None:
                 profiler.enable()
                 total, _peak, rows = run_imports(directory)
                 profiler.disable()
-                pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+                pstats.Stats(profiler).sort_stats(os.environ["BENCH_PROFILE"]).print_stats(45)
             else:
                 total, _peak, rows = run_imports(directory)
         copy_rate = copy_same_rows()

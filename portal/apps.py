@@ -8,7 +8,10 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from portal import receivers  # noqa: F401  (sign-in signal receivers)
+        from portal import (
+            lookups,  # noqa: F401  (registers field__any_of)
+            receivers,  # noqa: F401  (sign-in signal receivers)
+        )
         from portal.audit import install as install_audit_context
 
         install_audit_context()

@@ -181,10 +181,19 @@ def personal_id_clean(
     other values are not checked). Errors are keyed by ``field``. ``known_codes``: the birth-registration
     codes read once by a caller checking many ids (``birth_place_codes``); read from the catalogue when None.
     """
-    if _is_blank(value) or not _text(value):
-        raise ValidationError({field: [_("Enter the personal identification number (12 digits).")]})
     if known_codes is None:
         known_codes = _known_birth_place_codes()
+    if isinstance(value, str) and len(value) == ID_LENGTH and value.isascii() and value.isdigit():
+        digits = value  # already clean (most cells of an import): nothing to strip, nothing a spreadsheet did
+    else:
+        digits = _digits_checked(value, field, known_codes)
+    return _digits_consistent(digits, birth_date=birth_date, sex=sex, field=field, known_codes=known_codes)
+
+
+def _digits_checked(value: object, field: str, known_codes: set[str]) -> str:
+    """The 12 digits of a value typed or pasted in any way; ``ValidationError`` saying what is wrong."""
+    if _is_blank(value) or not _text(value):
+        raise ValidationError({field: [_("Enter the personal identification number (12 digits).")]})
     mangled, original = _excel_diagnosis(value, known_codes)
     shown = str(value) if _is_number(value) else unicodedata.normalize("NFC", str(value)).strip()
     if mangled:
@@ -202,7 +211,12 @@ def personal_id_clean(
                 "(given: '%(value)s', length %(count)s)."
             ) % {"value": shown, "count": len(digits)}
         raise ValidationError({field: [message]})
+    return digits
 
+
+def _digits_consistent(
+    digits: str, *, birth_date: datetime.date | None, sex: str | None, field: str, known_codes: set[str]
+) -> str:
     errors: list[str] = []
     if known_codes and digits[:3] not in known_codes:
         errors.append(
@@ -213,7 +227,7 @@ def personal_id_clean(
             )
             % {"code": digits[:3]}
         )
-    encoded_year = personal_id_birth_year(digits)
+    encoded_year = _century_start(int(digits[3])) + int(digits[4:6])
     if birth_date is not None and encoded_year != birth_date.year:
         errors.append(
             _(
@@ -222,7 +236,7 @@ def personal_id_clean(
             )
             % {"encoded": encoded_year, "year": birth_date.year}
         )
-    encoded_sex = personal_id_sex(digits)
+    encoded_sex = SEX_MALE if int(digits[3]) % 2 == 0 else SEX_FEMALE
     if sex in (SEX_MALE, SEX_FEMALE) and encoded_sex != sex:
         if encoded_sex == SEX_MALE:
             message = _(

@@ -25,6 +25,7 @@ errors per cell ("Dòng 14, cột 'Ngày sinh': …") and the labels of the fiel
 from __future__ import annotations
 
 import datetime
+import functools
 import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -243,18 +244,18 @@ class ImportRun:
         if not ids:
             return {}
         found = dict(
-            Dossier.objects.filter(personal_id__in=ids).values_list("personal_id", "pk").order_by()
+            Dossier.objects.filter(personal_id__any_of=ids).values_list("personal_id", "pk").order_by()
         )  # every dossier, to tell "exists elsewhere" from "new"
         if self.actor is not None:
             allowed = set(
-                scoping.restrict(self.actor, scoping.CHANGE, Dossier.objects.filter(personal_id__in=list(found)))
+                scoping.restrict(self.actor, scoping.CHANGE, Dossier.objects.filter(personal_id__any_of=list(found)))
                 .values_list("personal_id", flat=True)
                 .order_by()
             )
         else:
             allowed = set(found)
         versions = DossierVersion.objects.filter(
-            dossier__personal_id__in=list(allowed), number=F("dossier__latest_version")
+            dossier__personal_id__any_of=list(allowed), number=F("dossier__latest_version")
         ).order_by()
         if self.write or self.spec.is_dossiers:
             rows = versions.values_list("dossier__personal_id", "dossier_id", "number", "dossier__unit_id", "content")
@@ -607,11 +608,19 @@ def _content_from(values: dict) -> dict:
     """{"identity.full_name": …, "custom.x": …} → {"identity": {"full_name": …}, "custom": {"x": …}}."""
     content: dict = {}
     for key, value in values.items():
-        if key in (UNIT, PERSON_NAME) or "." not in key:
-            continue
-        section, name = key.split(".", 1)
-        content.setdefault(section, {})[name] = value
+        place = _content_place(key)
+        if place is not None:
+            content.setdefault(place[0], {})[place[1]] = value
     return content
+
+
+@functools.cache
+def _content_place(key: str) -> tuple[str, str] | None:
+    """(section, field) of a column key, None for the columns that are not content."""
+    if key in (UNIT, PERSON_NAME) or "." not in key:
+        return None
+    section, name = key.split(".", 1)
+    return section, name
 
 
 def _messages(exc: ValidationError) -> Iterable[str]:

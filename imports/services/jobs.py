@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import datetime
 import hashlib
+import json
 import logging
 import time
 
@@ -314,12 +315,15 @@ def _run(job: ImportJob, *, commit: bool, actor) -> ImportJob:
 
 
 def _written_models(spec: ImportSpec) -> list:
+    """The tables whose size an import changes enough to matter to the planner. A section import
+    leaves the dossier count as it is and the versions are read only by their unique key, so
+    only the section's table is analyzed (analyzing the three took 0.75 s per 20,000 rows)."""
     from records.models import Dossier, DossierVersion
     from records.sections import SECTION_BY_KEY
 
     if spec.is_dossiers:
         return [Dossier, DossierVersion]
-    return [Dossier, DossierVersion, SECTION_BY_KEY[spec.section].model]
+    return [SECTION_BY_KEY[spec.section].model]
 
 
 def _import_reason(job: ImportJob) -> str:
@@ -344,8 +348,8 @@ def _store_outcome(job: ImportJob, table: Table, summary: RunSummary, *, status:
                 result.row,
                 (result.personal_id or "")[:40],
                 result.outcome,
-                _json([{"column": column, "message": message} for column, message in result.errors]),
-                _json(result.changes),
+                _json_text([{"column": column, "message": message} for column, message in result.errors]),
+                _json_text(result.changes),
             )
             for result in results
         ],
@@ -376,10 +380,9 @@ def _store_outcome(job: ImportJob, table: Table, summary: RunSummary, *, status:
     _set(job, **values)
 
 
-def _json(value):
-    from psycopg.types.json import Jsonb
-
-    return Jsonb(value)
+def _json_text(value: list) -> str:
+    """A list as the JSON text COPY reads into a jsonb column (most rows have none: no encoding)."""
+    return json.dumps(value, ensure_ascii=False) if value else "[]"
 
 
 def _outcome_message(status: str, summary: RunSummary, failed: int) -> str:

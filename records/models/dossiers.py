@@ -58,8 +58,13 @@ class Dossier(models.Model):
 
     # --- header ---------------------------------------------------------------------------------
     personal_id = models.CharField(_("personal identification number"), max_length=12, unique=True)
+    # No index of its own: "dossier_unit_sort" (unit, name_sort_key) serves every lookup by unit.
     unit = models.ForeignKey(
-        "portal.Unit", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("using unit")
+        "portal.Unit",
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("using unit"),
+        db_index=False,
     )
     account = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -199,8 +204,8 @@ class Dossier(models.Model):
             # Word-prefix search on the folded name ("nguy van" finds "Nguyễn Văn …"): PostgreSQL's
             # own full-text search with the "simple" configuration, no extension needed.
             GinIndex(SearchVector("name_folded", config="simple"), name="dossier_name_search"),
-            # A prefix search on the id (LIKE '0790%') under any database collation.
-            models.Index(fields=["personal_id"], opclasses=["varchar_pattern_ops"], name="dossier_personal_id_prefix"),
+            # A prefix search on the id (LIKE '0790%') uses the varchar_pattern_ops index Django
+            # creates beside the unique constraint on PostgreSQL; a second one only slowed writes.
         ]
 
     def __str__(self) -> str:

@@ -99,9 +99,9 @@ def _live_values(content: dict, custom_required, *, columns: bool = True) -> dic
     return values
 
 
-def dossiers_bulk_insert(*, people: list[CheckedDossier], actor=None, source: str, reason: str = "") -> list[Dossier]:
-    """Insert ``people`` (checked) with a published first version each; return their ids as
-    unsaved ``Dossier(pk=…, personal_id=…)`` stubs, in order.
+def dossiers_bulk_insert(*, people: list[CheckedDossier], actor=None, source: str, reason: str = "") -> list[int]:
+    """Insert ``people`` (checked) with a published first version each; return their ids, in order
+    (plain ids: building a model instance of the wide dossier row per person cost seconds).
 
     Rows are streamed with COPY (the unit-path and audit triggers fire as for any insert). Must
     run inside the caller's transaction. Raises ``IntegrityError`` if a personal id was taken in
@@ -134,7 +134,7 @@ def dossiers_bulk_insert(*, people: list[CheckedDossier], actor=None, source: st
         .values_list("personal_id", "pk")
         .order_by()
     )
-    dossiers = [Dossier(pk=ids[person.personal_id], personal_id=person.personal_id) for person in people]
+    dossier_ids = [ids[person.personal_id] for person in people]
     creator = getattr(actor, "pk", None)
     copy_values(
         DossierVersion,
@@ -142,20 +142,20 @@ def dossiers_bulk_insert(*, people: list[CheckedDossier], actor=None, source: st
          "decision_number", "decision_date", "created_by", "created_at", "published_at", "published_by"],
         [
             (
-                dossier.pk, 1, person.unit.pk, *_hashed_json(person.content),
+                dossier_id, 1, person.unit.pk, *_hashed_json(person.content),
                 VersionStatus.PUBLISHED, source, Jsonb(sorted(person.content)), reason[:500], "", None,
                 creator, now, now, creator,
             )
-            for dossier, person in zip(dossiers, people, strict=True)
+            for dossier_id, person in zip(dossier_ids, people, strict=True)
         ],
     )  # fmt: skip
     by_section: dict[str, list[tuple]] = {}
-    for dossier, person in zip(dossiers, people, strict=True):
-        section_row_values(dossier.pk, person.content, by_section)
+    for dossier_id, person in zip(dossier_ids, people, strict=True):
+        section_row_values(dossier_id, person.content, by_section)
     for key, section_rows in by_section.items():
         section = SECTION_BY_KEY[key]
         copy_values(section.model, section_row_columns(section), section_rows)
-    return dossiers
+    return dossier_ids
 
 
 def _hashed_json(content: dict) -> tuple[Jsonb, str]:

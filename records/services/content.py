@@ -176,21 +176,22 @@ def _clean_fields(section: Section, values, codes: CodeBook, errors: dict, *, ro
         key = f"{section.key}" if row is None else f"{section.key}[{row}]"
         errors.setdefault(key, []).append(_("%(section)s: the values must be given as an object.") % {"section": where})
         return {}
-    known = {spec.name for spec in section.fields}
     cleaned: dict = {}
-    for name in sorted(set(values) - known):
+    for name in sorted(set(values).difference(section.field_names)):
         key = f"{section.key}.{name}" if row is None else f"{section.key}[{row}].{name}"
         errors.setdefault(key, []).append(
             _("%(section)s: there is no field '%(field)s'.") % {"section": where, "field": name}
         )
+    # Called for every row of every import: the fields absent from ``values`` (most of a wide
+    # section) are skipped before any other work.
     for spec in section.fields:
         value = values.get(spec.name)
-        key = f"{section.key}.{spec.name}" if row is None else f"{section.key}[{row}].{spec.name}"
-        if _empty(value):
+        if value is None or _empty(value):
             continue
         try:
             cleaned[spec.name] = _convert(section, spec, value, codes)
         except ValueError as exc:
+            key = f"{section.key}.{spec.name}" if row is None else f"{section.key}[{row}].{spec.name}"
             if row is None:
                 message = _("%(section)s, '%(field)s': the value %(problem)s.") % {
                     "section": where,
