@@ -136,7 +136,15 @@ def personal_id_birth_year(value: str) -> int | None:
     digits = _digits(_text(value))
     if not _ID_RE.fullmatch(digits):
         return None
+    return _encoded_year(digits)
+
+
+def _encoded_year(digits: str) -> int:
     return _century_start(int(digits[3])) + int(digits[4:6])
+
+
+def _encoded_sex(digits: str) -> str:
+    return SEX_MALE if int(digits[3]) % 2 == 0 else SEX_FEMALE
 
 
 def personal_id_sex(value: str) -> str | None:
@@ -147,7 +155,7 @@ def personal_id_sex(value: str) -> str | None:
     digits = _digits(_text(value))
     if not _ID_RE.fullmatch(digits):
         return None
-    return SEX_MALE if int(digits[3]) % 2 == 0 else SEX_FEMALE
+    return _encoded_sex(digits)
 
 
 def _excel_message(shown: str, original: str | None) -> str:
@@ -181,19 +189,18 @@ def personal_id_clean(
     other values are not checked). Errors are keyed by ``field``. ``known_codes``: the birth-registration
     codes read once by a caller checking many ids (``birth_place_codes``); read from the catalogue when None.
     """
+    # Already clean (most cells of an import): nothing to strip, nothing a spreadsheet did to it.
+    clean = isinstance(value, str) and len(value) == ID_LENGTH and value.isascii() and value.isdigit()
+    if not clean and (_is_blank(value) or not _text(value)):
+        raise ValidationError({field: [_("Enter the personal identification number (12 digits).")]})
     if known_codes is None:
         known_codes = _known_birth_place_codes()
-    if isinstance(value, str) and len(value) == ID_LENGTH and value.isascii() and value.isdigit():
-        digits = value  # already clean (most cells of an import): nothing to strip, nothing a spreadsheet did
-    else:
-        digits = _digits_checked(value, field, known_codes)
+    digits = value if clean else _digits_checked(value, field, known_codes)
     return _digits_consistent(digits, birth_date=birth_date, sex=sex, field=field, known_codes=known_codes)
 
 
 def _digits_checked(value: object, field: str, known_codes: set[str]) -> str:
-    """The 12 digits of a value typed or pasted in any way; ``ValidationError`` saying what is wrong."""
-    if _is_blank(value) or not _text(value):
-        raise ValidationError({field: [_("Enter the personal identification number (12 digits).")]})
+    """The 12 digits of a non-empty value typed or pasted in any way; ``ValidationError`` saying what is wrong."""
     mangled, original = _excel_diagnosis(value, known_codes)
     shown = str(value) if _is_number(value) else unicodedata.normalize("NFC", str(value)).strip()
     if mangled:
@@ -227,7 +234,7 @@ def _digits_consistent(
             )
             % {"code": digits[:3]}
         )
-    encoded_year = _century_start(int(digits[3])) + int(digits[4:6])
+    encoded_year = _encoded_year(digits)
     if birth_date is not None and encoded_year != birth_date.year:
         errors.append(
             _(
@@ -236,7 +243,7 @@ def _digits_consistent(
             )
             % {"encoded": encoded_year, "year": birth_date.year}
         )
-    encoded_sex = SEX_MALE if int(digits[3]) % 2 == 0 else SEX_FEMALE
+    encoded_sex = _encoded_sex(digits)
     if sex in (SEX_MALE, SEX_FEMALE) and encoded_sex != sex:
         if encoded_sex == SEX_MALE:
             message = _(
