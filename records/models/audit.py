@@ -14,4 +14,5 @@ pghistory.track(
     exclude=["name_folded", "name_sort_key", "updated_at", "missing_items", "unit_path"],
     append_only=True,
     obj_field=pghistory.ObjForeignKey(related_name="audit_events", related_query_name="audit_events"),
+    level=pghistory.Statement,
 )(Dossier)

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import orjson
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.utils.translation import get_language
@@ -354,7 +355,20 @@ def content_consistency(content: dict) -> dict[str, list[str]]:
 
 
 def canonical_bytes(content: dict) -> bytes:
-    """The content as canonical JSON: sorted keys, no spaces, UTF-8 (what is hashed and signed)."""
+    """The content as canonical JSON: sorted keys, no spaces, UTF-8 (what is hashed and signed).
+
+    orjson writes the same bytes as ``json.dumps(sort_keys=True, ensure_ascii=False,
+    separators=(",", ":"))`` for what a cleaned content holds (text, integers, booleans, null,
+    lists and objects; no floats), about 3.5× faster (bench/RESULTS.md); whatever it refuses
+    (integers past 64 bits, non-text keys) goes through ``json`` as before. Tests hold the two equal.
+    """
+    try:
+        return orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
+    except (TypeError, orjson.JSONEncodeError):
+        return _canonical_bytes_json(content)
+
+
+def _canonical_bytes_json(content: dict) -> bytes:
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 

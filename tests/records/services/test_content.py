@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from records.services.content import (
+    _canonical_bytes_json,
     canonical_bytes,
     completeness,
     content_clean,
@@ -84,6 +87,29 @@ def test_empty_values_are_left_out_so_equal_contents_hash_equal():
     assert a == b
     assert content_sha256(a) == content_sha256(b)
     assert canonical_bytes({"b": 1, "a": "Thắng"}) == '{"a":"Thắng","b":1}'.encode()
+
+
+_JSON_READY = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(st.characters(exclude_categories=("Cs",))),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(st.characters(exclude_categories=("Cs",)), max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.text(max_size=12), _JSON_READY, max_size=6))
+def test_canonical_bytes_are_the_json_module_bytes(value):
+    # The hashes already signed were made with json.dumps; the faster writer must give the same bytes
+    # (control characters, non-BMP text, big integers, nested keys in every order).
+    assert canonical_bytes(value) == _canonical_bytes_json(value)
+
+
+def test_canonical_bytes_fall_back_for_what_orjson_refuses():
+    big = {"n": 2**70, "a": "ư"}
+    assert canonical_bytes(big) == '{"a":"ư","n":1180591620717411303424}'.encode()
 
 
 def test_diff_lists_changed_fields_and_added_and_removed_rows():
