@@ -13,7 +13,9 @@ and the catalogues read once per run:
    matching row (personal id + natural key) updated or a new row appended;
 4. that content goes through the same checks as the forms (``records.services.content``:
    catalogues in use, lengths, decimals, required items, dates that cannot all be true,
-   custom fields), and the dossier must be in the actor's scope (``portal.scoping``);
+   custom fields; the values the reader already gave in their stored form — dates, months,
+   codes, choices, text — are not converted a second time), and the dossier must be in the
+   actor's scope (``portal.scoping``);
 5. when writing, the chunk's valid dossiers are written in bulk (``records.services.bulk_writes``)
    inside the caller's transaction: all-or-nothing stops writing at the first error and the
    caller rolls back; "valid rows" writes every valid dossier.
@@ -393,7 +395,7 @@ class ImportRun:
         result = p.result
         errors: dict[str, list[str]] = {}
         try:
-            cleaned = content_clean(given, codes=self.codes)
+            cleaned = content_clean(given, codes=self.codes, converted=True)
         except ValidationError as exc:
             errors.update(exc.message_dict)
             cleaned = {}
@@ -507,7 +509,7 @@ class ImportRun:
                 continue
             row_values = {key: value for key, value in p.values.items()}
             try:
-                cleaned_rows = section_clean(section.key, [row_values], codes=self.codes)
+                cleaned_rows = section_clean(section.key, [row_values], codes=self.codes, converted=True)
             except ValidationError as exc:
                 self._report(result, exc.message_dict)
                 continue

@@ -40,11 +40,13 @@ from records.sections import (
     DATE,
     DECIMAL,
     INTEGER,
+    LONG_TEXT,
     MONTH,
     ROWS,
     SECTION_BY_KEY,
     SECTIONS,
     SINGLE,
+    TEXT,
     Section,
     section_title,
 )
@@ -171,7 +173,15 @@ class _Title:
         return section_title(self.key)
 
 
-def _clean_fields(section: Section, values, codes: CodeBook, errors: dict, *, row: int | None = None) -> dict:
+# The kinds whose sheet reading (``imports.cells.convert``, built from the same field specs) already
+# gives the stored form and enforces every rule ``_convert`` has: ISO dates and months, codes in use,
+# choice keys, NFC text within the field's length. Numbers still get the field's rules below.
+READ_AS_STORED = frozenset({TEXT, LONG_TEXT, DATE, MONTH, CODE, CHOICE})
+
+
+def _clean_fields(
+    section: Section, values, codes: CodeBook, errors: dict, *, row: int | None = None, converted: bool = False
+) -> dict:
     where = _Title(section.key)
     if not isinstance(values, dict):
         key = f"{section.key}" if row is None else f"{section.key}[{row}]"
@@ -188,6 +198,9 @@ def _clean_fields(section: Section, values, codes: CodeBook, errors: dict, *, ro
     for spec in section.fields:
         value = values.get(spec.name)
         if value is None or _empty(value):
+            continue
+        if converted and spec.kind in READ_AS_STORED and type(value) is str:
+            cleaned[spec.name] = value  # read once by the sheet reader: not converted a second time
             continue
         try:
             cleaned[spec.name] = _convert(section, spec, value, codes)
@@ -232,11 +245,22 @@ def _check_period(section: Section, cleaned: dict, errors: dict, *, row: int) ->
             )
 
 
-def section_clean(key: str, value, *, codes: CodeBook | None = None, personnel_category: str | None = None):
+def section_clean(
+    key: str,
+    value,
+    *,
+    codes: CodeBook | None = None,
+    personnel_category: str | None = None,
+    converted: bool = False,
+):
     """Check and convert the value of section ``key``; raise ``ValidationError`` keyed
     ``<section>.<field>`` or ``<section>[<row>].<field>`` (rows count from 1) with one
     Vietnamese sentence per problem. The custom section goes through the field catalogue
-    (``portal.services.fields.custom_fields_clean``), required custom fields included."""
+    (``portal.services.fields.custom_fields_clean``), required custom fields included.
+
+    ``converted``: every value was just read from a sheet cell by ``imports.cells.convert`` for
+    this very field (the bulk import): the ``READ_AS_STORED`` kinds are taken as read, the rest
+    (numbers, required items, periods, unknown fields) checked as always."""
     codes = codes or CodeBook()
     if key == CUSTOM:
         try:
@@ -250,7 +274,7 @@ def section_clean(key: str, value, *, codes: CodeBook | None = None, personnel_c
         raise ValidationError({"section": _("There is no section '%(key)s'.") % {"key": key}})
     errors: dict[str, list[str]] = {}
     if section.kind == SINGLE:
-        cleaned = _clean_fields(section, value or {}, codes, errors)
+        cleaned = _clean_fields(section, value or {}, codes, errors, converted=converted)
     else:
         rows = value or []
         if not isinstance(rows, list):
@@ -259,15 +283,19 @@ def section_clean(key: str, value, *, codes: CodeBook | None = None, personnel_c
             raise ValidationError(
                 {key: _("%(section)s: at most %(max)s rows.") % {"section": section_title(key), "max": MAX_ROWS}}
             )
-        cleaned = [_clean_fields(section, row, codes, errors, row=number) for number, row in enumerate(rows, start=1)]
+        cleaned = [
+            _clean_fields(section, row, codes, errors, row=number, converted=converted)
+            for number, row in enumerate(rows, start=1)
+        ]
         cleaned = [row for row in cleaned if row]
     if errors:
         raise ValidationError(errors)
     return cleaned
 
 
-def content_clean(content: dict, *, codes: CodeBook | None = None) -> dict:
-    """Every section of ``content`` cleaned; all problems of all sections in one ``ValidationError``."""
+def content_clean(content: dict, *, codes: CodeBook | None = None, converted: bool = False) -> dict:
+    """Every section of ``content`` cleaned; all problems of all sections in one ``ValidationError``
+    (``converted``: as for ``section_clean``)."""
     codes = codes or CodeBook()
     unknown = sorted(set(content) - set(SECTION_BY_KEY) - {CUSTOM})
     errors: dict[str, list[str]] = {}
@@ -279,7 +307,7 @@ def content_clean(content: dict, *, codes: CodeBook | None = None) -> dict:
         if key not in content:
             continue
         try:
-            value = section_clean(key, content[key], codes=codes, personnel_category=category)
+            value = section_clean(key, content[key], codes=codes, personnel_category=category, converted=converted)
         except ValidationError as exc:
             for field_key, messages in exc.message_dict.items():
                 errors.setdefault(field_key, []).extend(messages)
