@@ -483,17 +483,18 @@ def completeness(content: dict, *, custom_required: list[tuple[str, str]] | None
         custom_required = required_custom_keys(category)
     missing: list[str] = []
     total = 0
-    for section in SECTIONS:
-        if section.kind == SINGLE:
-            values = content.get(section.key) or {}
-            for name in section.required:
-                total += 1
-                if _empty(values.get(name)):
-                    missing.append(_missing_label(section.key, name))
+    language = get_language()  # once: a bulk import computes this for every dossier it writes
+    for key, names in _required_single_items():
+        values = content.get(key) or {}
+        total += len(names)
+        for name in names:
+            value = values.get(name)
+            if value is None or _empty(value):
+                missing.append(_missing_label_in(key, name, language))
     for key in ROW_SECTIONS_REQUIRED:
         total += 1
         if not content.get(key):
-            missing.append(_missing_label(key, ""))
+            missing.append(_missing_label_in(key, "", language))
     custom = content.get(CUSTOM) or {}
     for key, label in custom_required:
         total += 1
@@ -506,14 +507,16 @@ def completeness(content: dict, *, custom_required: list[tuple[str, str]] | None
 ROW_SECTIONS_REQUIRED = ("training_professional", "work_history", "family_own")
 
 
-def _missing_label(key: str, name: str) -> str:
-    """ "section: field" (or the section alone), translated once per language: a bulk import
-    computes the completeness of every dossier it writes."""
-    return _missing_label_in(key, name, get_language())
+@functools.cache
+def _required_single_items() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(section key, required field names) of the single sections, in template order."""
+    return tuple((section.key, tuple(section.required)) for section in SECTIONS if section.kind == SINGLE)
 
 
 @functools.cache
 def _missing_label_in(key: str, name: str, language: str | None) -> str:
+    """ "section: field" (or the section alone), translated once per language: a bulk import
+    computes the completeness of every dossier it writes."""
     section = SECTION_BY_KEY[key]
     return f"{section.label}: {section.field(name).label}" if name else str(section.label)
 
