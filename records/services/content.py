@@ -387,13 +387,23 @@ def canonical_bytes(content: dict) -> bytes:
 
     orjson writes the same bytes as ``json.dumps(sort_keys=True, ensure_ascii=False,
     separators=(",", ":"))`` for what a cleaned content holds (text, integers, booleans, null,
-    lists and objects; no floats), about 3.5× faster (bench/RESULTS.md); whatever it refuses
-    (integers past 64 bits, non-text keys) goes through ``json`` as before. Tests hold the two equal.
+    lists and objects; never floats, whose exponent forms the two write differently), about 3.5×
+    faster (bench/RESULTS.md). What orjson refuses — integers past 64 bits, non-text keys, and
+    (passed through on purpose) dates, dataclasses and subclasses of str, int, dict and list —
+    goes through ``json`` as before, which writes or refuses it as it always did. Tests hold the two equal.
     """
     try:
-        return orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
-    except (TypeError, orjson.JSONEncodeError):
+        return orjson.dumps(content, option=_ORJSON_OPTIONS)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
         return _canonical_bytes_json(content)
+
+
+_ORJSON_OPTIONS = (
+    orjson.OPT_SORT_KEYS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
 
 
 def _canonical_bytes_json(content: dict) -> bytes:
