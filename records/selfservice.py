@@ -33,8 +33,8 @@ from records.models import Declaration, Evidence
 from records.section_forms import EVIDENCE_HELP, apply_section_errors, section_editor, section_value
 from records.sections import SECTION_BY_KEY
 from records.services.common import DossierPermissionDenied
-from records.services.content import content_of
 from records.services.declarations import declaration_submit, declaration_withdraw
+from records.services.live_rows import content_of
 from records.views.common import evidence_response
 
 LOGIN_URL = reverse_lazy("records_self:login")

@@ -25,7 +25,6 @@ from records import selectors
 from records.api import serializers as api
 from records.models import Declaration, DossierVersion
 from records.services.common import DossierPermissionDenied
-from records.services.content import content_of
 from records.services.declarations import (
     declaration_accept,
     declaration_return,
@@ -33,6 +32,7 @@ from records.services.declarations import (
     declaration_withdraw,
 )
 from records.services.dossiers import dossier_change, dossier_create, dossier_status_change
+from records.services.live_rows import content_of
 
 DENIED = {403: None, 404: None}
 WRITE_ERRORS = {**BAD_REQUEST, **DENIED}

@@ -1,5 +1,5 @@
-"""A dossier's content: THE validation of section values, its canonical form, hash, diff,
-completeness, and writing it to the live rows.
+"""A dossier's content: THE validation of section values, its canonical form, hash, diff and
+completeness (reading and writing the live rows: ``records.services.live_rows``).
 
 Content is a dict ``{section key: value}`` (``records.sections``): a single section's
 value is ``{field: value}``, a row section's a list of such dicts in order, the custom
@@ -24,7 +24,6 @@ from decimal import Decimal
 
 import orjson
 from django.core.exceptions import ValidationError
-from django.db import connection, models
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -32,7 +31,6 @@ from portal.models import CatalogueEntry
 from portal.services.catalogue_attributes import parse_date, parse_decimal
 from portal.services.fields import applies_to, custom_fields_clean, field_definitions
 from portal.text import nfc
-from records.models import Dossier
 from records.sections import (
     CHOICE,
     CODE,
@@ -115,7 +113,7 @@ def _integer(spec, value) -> int:
 
 def _decimal(spec, value) -> str:
     """A decimal written with exactly the column's decimal places ("100" → "100.00"), so a version's
-    content and the live row read back (``content_of``) are the same text and hash alike."""
+    content and the live row read back (``live_rows.content_of``) are the same text and hash alike."""
     number = parse_decimal(value)
     if number < 0:
         raise ValueError(_("must not be negative"))
@@ -159,7 +157,8 @@ def _convert(section: Section, spec, value, codes: CodeBook):
     return text
 
 
-def _empty(value) -> bool:
+def is_empty_value(value) -> bool:
+    """None, blank text, an empty list or object: a value a content leaves out."""
     return value is None or (isinstance(value, str) and not value.strip()) or value == [] or value == {}
 
 
@@ -197,7 +196,7 @@ def _clean_fields(
     # section) are skipped before any other work.
     for spec in section.fields:
         value = values.get(spec.name)
-        if value is None or _empty(value):
+        if value is None or is_empty_value(value):
             continue
         if converted and spec.kind in READ_AS_STORED and type(value) is str:
             cleaned[spec.name] = value  # read once by the sheet reader: not converted a second time
@@ -312,7 +311,7 @@ def content_clean(content: dict, *, codes: CodeBook | None = None, converted: bo
             for field_key, messages in exc.message_dict.items():
                 errors.setdefault(field_key, []).extend(messages)
             continue
-        if not _empty(value):
+        if not is_empty_value(value):
             cleaned[key] = value
     if not errors:
         errors.update(content_consistency(cleaned))
@@ -499,7 +498,7 @@ def completeness(content: dict, *, custom_required: list[tuple[str, str]] | None
         total += len(names)
         for name in names:
             value = values.get(name)
-            if value is None or _empty(value):
+            if value is None or is_empty_value(value):
                 missing.append(_missing_label_in(key, name, language))
     for key in ROW_SECTIONS_REQUIRED:
         total += 1
@@ -508,7 +507,7 @@ def completeness(content: dict, *, custom_required: list[tuple[str, str]] | None
     custom = content.get(CUSTOM) or {}
     for key, label in custom_required:
         total += 1
-        if _empty(custom.get(key)):
+        if is_empty_value(custom.get(key)):
             missing.append(f"{section_title(CUSTOM)}: {label}")
     percent = 100 if total == 0 else round(100 * (total - len(missing)) / total)
     return percent, missing
@@ -529,159 +528,3 @@ def _missing_label_in(key: str, name: str, language: str | None) -> str:
     computes the completeness of every dossier it writes."""
     section = SECTION_BY_KEY[key]
     return f"{section.label}: {section.field(name).label}" if name else str(section.label)
-
-
-# --- live rows <-> content --------------------------------------------------------------------
-
-
-def _json_value(value):
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return value
-
-
-def _model_value(model_field: models.Field, value):
-    if value is None:
-        return None if model_field.null else ""
-    if isinstance(model_field, models.DateField):
-        return datetime.date.fromisoformat(value)
-    if isinstance(model_field, models.DecimalField):
-        return Decimal(value)
-    return value
-
-
-def content_of(dossier: Dossier) -> dict:
-    """The live content of ``dossier`` read from its row and section rows (one query for every
-    repeating section: ``_section_rows``)."""
-    rows = _section_rows(dossier)
-    content: dict = {}
-    for section in SECTIONS:
-        if section.kind == SINGLE:
-            values = {name: _json_value(getattr(dossier, name)) for name in section.field_names}
-            values = {name: value for name, value in values.items() if not _empty(value)}
-            if values:
-                content[section.key] = values
-        elif rows.get(section.key):
-            ordered = sorted(rows[section.key], key=lambda row: (row[0], row[1]))
-            content[section.key] = [
-                {name: value for name, value in data.items() if not _empty(value)} for _, _, data in ordered
-            ]
-    if dossier.custom_fields:
-        content[CUSTOM] = dict(dossier.custom_fields)
-    return content
-
-
-def _section_rows(dossier: Dossier) -> dict[str, list[tuple[int, int, dict]]]:
-    """{section key: [(position, pk, values as JSON)]} of every repeating section, in one query: a
-    UNION ALL of one ``json_build_object`` per section table (15 round trips, and as many ORM
-    compilations, made the dossier page miss its target: bench/RESULTS.md). Decimals are read as
-    text, which is what ``_json_value`` writes; dates come as ISO text, integers and text as they are."""
-    sql, filters = _section_rows_sql()
-    params: list = []
-    for key, values in filters:
-        params += [key, dossier.pk, *values]
-    rows: dict[str, list[tuple[int, int, dict]]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for key, position, pk, data in cursor.fetchall():
-            rows.setdefault(key, []).append((position, pk, json.loads(data) if isinstance(data, str) else data))
-    return rows
-
-
-@functools.cache
-def _section_rows_sql() -> tuple[str, list[tuple[str, list]]]:
-    """The statement of ``_section_rows`` (built once from the models) and, per part, the section
-    key and its row-filter values, in parameter order."""
-    quote = connection.ops.quote_name
-    parts, filters = [], []
-    for section in SECTIONS:
-        if section.kind == SINGLE:
-            continue
-        meta = section.model._meta
-        pairs = []
-        for name in section.field_names:
-            field = meta.get_field(name)
-            column = quote(field.column)
-            pairs.append(
-                f"'{name}', {column}::text" if isinstance(field, models.DecimalField) else f"'{name}', {column}"
-            )
-        where = [f"{quote(meta.get_field('dossier').column)} = %s"]
-        where += [f"{quote(meta.get_field(name).column)} = %s" for name in section.row_filter]
-        parts.append(
-            f"SELECT %s::text, {quote(meta.get_field('position').column)}, {quote(meta.pk.column)}, "
-            f"json_build_object({', '.join(pairs)}) FROM {quote(meta.db_table)} WHERE {' AND '.join(where)}"
-        )
-        filters.append((section.key, [str(value) for value in section.row_filter.values()]))
-    return " UNION ALL ".join(parts), filters
-
-
-def apply_single_sections(dossier: Dossier, content: dict) -> None:
-    """Set the dossier row's columns from ``content`` (not saved)."""
-    for section in SECTIONS:
-        if section.kind != SINGLE:
-            continue
-        values = content.get(section.key) or {}
-        for name in section.field_names:
-            setattr(dossier, name, _model_value(dossier._meta.get_field(name), values.get(name)))
-    dossier.custom_fields = dict(content.get(CUSTOM) or {})
-
-
-def section_rows(dossier_id: int, content: dict) -> list[models.Model]:
-    """Unsaved section rows of ``content`` for ``bulk_create``."""
-    objects: list[models.Model] = []
-    for section in SECTIONS:
-        if section.kind != ROWS:
-            continue
-        model = section.model
-        for position, values in enumerate(content.get(section.key) or [], start=1):
-            fields = {name: _model_value(model._meta.get_field(name), values.get(name)) for name in section.field_names}
-            objects.append(model(dossier_id=dossier_id, position=position, **section.row_filter, **fields))
-    return objects
-
-
-ROW_MODELS = tuple(dict.fromkeys(section.model for section in SECTIONS if section.kind == ROWS))
-
-
-def _column_default(model_field: models.Field):
-    return None if model_field.null else ""
-
-
-def section_row_values(dossier_id: int, content: dict, into: dict) -> None:
-    """Add the section rows of ``content`` to ``into`` as ``{section key: [tuple, ...]}`` in the
-    column order of ``section_row_columns`` (values are already in the form PostgreSQL reads:
-    ISO dates, plain decimals), for ``records.services.bulk.copy_values``."""
-    for section in SECTIONS:
-        if section.kind != ROWS:
-            continue
-        rows = content.get(section.key)
-        if not rows:
-            continue
-        fixed = tuple(section.row_filter.values())
-        defaults = [_column_default(section.model._meta.get_field(name)) for name in section.field_names]
-        target = into.setdefault(section.key, [])
-        for position, values in enumerate(rows, start=1):
-            target.append(
-                (
-                    dossier_id,
-                    position,
-                    *fixed,
-                    *(values.get(name, default) for name, default in zip(section.field_names, defaults, strict=True)),
-                )
-            )
-
-
-def section_row_columns(section: Section) -> list[str]:
-    return ["dossier", "position", *section.row_filter, *section.field_names]
-
-
-def replace_section_rows(dossier: Dossier, content: dict) -> None:
-    """Rewrite the dossier's section rows from ``content`` (the live rows follow the published version)."""
-    for model in ROW_MODELS:
-        model.objects.filter(dossier=dossier).delete()
-    by_model: dict[type[models.Model], list[models.Model]] = {}
-    for obj in section_rows(dossier.pk, content):
-        by_model.setdefault(type(obj), []).append(obj)
-    for model, objects in by_model.items():
-        model.objects.bulk_create(objects)

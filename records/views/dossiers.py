@@ -24,7 +24,7 @@ from records.display import content_display
 from records.extensions import dossier_links
 from records.forms import DEFAULT_EXPORT, EXPORT_COLUMNS, CompareForm, DossierFilterForm
 from records.models import DossierVersion, Evidence
-from records.services.content import content_of
+from records.services.live_rows import content_of
 from records.views.common import ListPermissionMixin, evidence_response, labels, unit_options, units_in_scope
 
 DOSSIER_TARGET = "dossier"

@@ -13,7 +13,7 @@ from portal.text import person_name_sort_key
 from records.choices import DossierStatus, VersionSource, VersionStatus
 from records.models import Dossier, DossierVersion, FamilyMember, WorkHistory
 from records.services.common import DossierPermissionDenied
-from records.services.content import content_of, content_sha256
+from records.services.content import content_sha256
 from records.services.dossiers import (
     NewDossier,
     dossier_change,
@@ -21,6 +21,7 @@ from records.services.dossiers import (
     dossier_status_change,
     dossiers_bulk_create,
 )
+from records.services.live_rows import content_of
 from records.services.versions import version_publish
 from tests.permissions import make_account
 from tests.records.factories import BASE_CONTENT, PERSONAL_ID, content, make_dossier
