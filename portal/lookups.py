@@ -4,11 +4,14 @@
 for the thousands of ids of a bulk-import chunk that cost more than the query itself.
 """
 
-from django.db.models import Field, Lookup
+from django.db.models import Field, ForeignObject, Lookup
 
 
 @Field.register_lookup
 class AnyOf(Lookup):
+    """Values, not model instances: ``dossier_id__any_of=[1, 2]`` (a relation's lookups are its own,
+    so it is registered on relations too, below)."""
+
     lookup_name = "any_of"
     prepare_rhs = False
 
@@ -19,3 +22,6 @@ class AnyOf(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+ForeignObject.register_lookup(AnyOf)

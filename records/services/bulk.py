@@ -50,7 +50,7 @@ def statistics_refresh(models_analyzed=None) -> None:
     Without it, pages right after seeding 100,000 dossiers were planned on the statistics of
     the empty tables until autovacuum caught up (dossier page p95 200 ms instead of 47 ms:
     bench/RESULTS.md). ANALYZE samples each table; it runs inside the caller's transaction.
-    ``models_analyzed``: only those tables (an import of one section touches three).
+    ``models_analyzed``: only those tables (an import of one section analyzes its section's table alone).
     """
     from django.apps import apps
 

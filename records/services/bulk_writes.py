@@ -125,7 +125,7 @@ def dossiers_bulk_insert(*, people: list[CheckedDossier], actor=None, source: st
         rows.append(tuple(values[field.attname] for field in fields))
     _copy_rows(Dossier, [field.attname for field in fields], rows)
     ids = dict(
-        Dossier.objects.filter(personal_id__in=[person.personal_id for person in people])
+        Dossier.objects.filter(personal_id__any_of=[person.personal_id for person in people])
         .values_list("personal_id", "pk")
         .order_by()
     )
@@ -224,7 +224,7 @@ def dossiers_bulk_update(
         _rows_update(Dossier, ["latest_version"], [(u.dossier_id, u.base_version + 1) for u in updates])
         return len(updates)
     # Publishing: earlier pending versions are contained in the new one (versions are linear).
-    DossierVersion.objects.filter(dossier_id__in=ids, status=VersionStatus.PENDING).update(
+    DossierVersion.objects.filter(dossier_id__any_of=ids, status=VersionStatus.PENDING).update(
         status=VersionStatus.PUBLISHED, published_at=now, published_by=creator
     )
     custom_required = _CustomRequired()
@@ -245,7 +245,7 @@ def dossiers_bulk_update(
         if section.kind != ROWS or section.key not in changed_sections:
             continue
         touched = [u for u in updates if section.key in u.sections]
-        section.model.objects.filter(dossier_id__in=[u.dossier_id for u in touched], **section.row_filter).delete()
+        section.model.objects.filter(dossier_id__any_of=[u.dossier_id for u in touched], **section.row_filter).delete()
         section_rows: dict[str, list[tuple]] = {}
         for update in touched:
             section_row_values(update.dossier_id, {section.key: update.content.get(section.key) or []}, section_rows)

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from portal.models import CatalogueKind
+from portal.models import CatalogueEntry, CatalogueKind
 
 pytestmark = pytest.mark.django_db
 
@@ -23,3 +23,12 @@ def test_any_of_finds_exactly_the_listed_values_with_one_parameter():
 def test_any_of_with_an_empty_list_finds_nothing():
     CatalogueKind.objects.create(code="kind_a", name="A")
     assert not CatalogueKind.objects.filter(code__any_of=[]).exists()
+
+
+def test_any_of_on_a_foreign_key_takes_the_related_ids():
+    kinds = [CatalogueKind.objects.create(code=code, name=code) for code in ("kind_a", "kind_b")]
+    for kind in kinds:
+        CatalogueEntry.objects.create(kind=kind, code="01", label=f"{kind.code} 01")
+    found = CatalogueEntry.objects.filter(kind_id__any_of=[kinds[1].pk, 0]).values_list("label", flat=True)
+    assert list(found) == ["kind_b 01"]
+    assert CatalogueEntry.objects.filter(kind__any_of=[kinds[0].pk]).count() == 1
