@@ -3,7 +3,8 @@
 Creates a database of its own (`bench_export`, on the server of DATABASE_URL or the embedded one),
 migrates it, builds the demo province and seeds N dossiers (`records.demo.seed_people`, as
 `seed_demo --people N` does), then times, reading as the system over the whole province
-(`imports.exports.export_rows` → `export_xlsx_stream`, written to a temporary file):
+(`imports.exports.rows.export_rows` → `imports.exports.xlsx.export_xlsx_stream`, written to a
+temporary file):
 
 - the dossiers' general information to xlsx (the target: 100,000 dossiers in ≤ 60 s), with the
   peak resident memory of this process during the export (sampled every 20 ms);
@@ -90,7 +91,9 @@ def seed(people: int) -> None:
 
 def export_once(target: str, fmt: str, root, path: Path) -> tuple[int, float, float, float]:
     """(rows, seconds, RSS before in MB, peak RSS in MB) of one export written to ``path``."""
-    from imports.exports import export_csv_stream, export_rows, export_xlsx_stream
+    from imports.exports.csv_stream import export_csv_stream
+    from imports.exports.rows import export_rows
+    from imports.exports.xlsx import export_xlsx_stream
     from imports.specs import import_spec
 
     count = 0

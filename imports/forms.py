@@ -2,7 +2,7 @@
 
 The unit selects offer only the units the account may import into (or export from), the
 mapping select only the saved mappings; the services check everything again
-(``imports.services.jobs_queue``, ``imports.services.mappings``, ``imports.exports``).
+(``imports.services.jobs_queue``, ``imports.services.mappings``, ``imports.exports.rows``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from imports.choices import ImportMode
-from imports.exports import FORMATS, export_columns
+from imports.exports.responses import FORMATS
+from imports.exports.rows import export_columns
 from imports.models import ColumnMapping
 from imports.selectors import column_mapping_list, export_units, import_units
 from imports.specs import DOSSIERS, UnknownTarget, header_index, header_key, import_spec, target_title, targets
@@ -121,7 +122,7 @@ class ImportUploadForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    """What to export (``imports.exports.export_response``); the columns offered are those of the
+    """What to export (``imports.exports.responses.export_response``); the columns offered are those of the
     chosen target that ``user`` may read."""
 
     target = forms.ChoiceField(label=_("What to export"))

@@ -32,7 +32,8 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from imports.choices import ACTIVE_STATUSES, ImportMode, ImportStatus, RowOutcome
-from imports.exports import XLSX_CONTENT_TYPE, export_response
+from imports.exports.responses import export_response
+from imports.exports.xlsx import XLSX_CONTENT_TYPE
 from imports.forms import ExportForm, ImportUploadForm
 from imports.models import ImportJob
 from imports.selectors import (
@@ -47,7 +48,7 @@ from imports.services.jobs import import_job_cancel
 from imports.services.jobs_queue import import_job_enqueue, import_job_start
 from imports.specs import UnknownTarget, target_title, targets
 from imports.tables import ImportJobTable, ImportRowTable
-from imports.template import template_workbook
+from imports.template.workbook import template_workbook
 from portal import scoping
 from portal.views import PermissionMixin, apply_service_errors, forbidden, paginate
 

@@ -20,7 +20,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from imports.readers import Table
-from imports.services.engine import RowResult
+from imports.services.results import RowResult
 
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")

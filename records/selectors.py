@@ -22,7 +22,7 @@ from portal.text import fold
 from records.choices import DeclarationStatus, DossierStatus
 from records.models import Declaration, Dossier, DossierVersion
 from records.sections import CUSTOM
-from records.services.content import content_diff
+from records.services.content_diff import content_diff
 
 AGE_BANDS = {
     "under_30": (None, 30),

@@ -1,4 +1,6 @@
-"""The import run: every row checked as a real import checks it, and written only when asked.
+"""The import run: every row checked as a real import checks it, and written only when asked
+(the dossiers target: ``imports.services.dossier_rows``; the section targets:
+``imports.services.section_rows``; what a run gives back: ``imports.services.results``).
 
 One pass over the sheet, in chunks of ``CHUNK_ROWS`` rows, with a constant number of queries
 per chunk (the dossiers of the chunk, their latest versions, the ones in the actor's scope)
@@ -27,10 +29,8 @@ errors per cell ("Dòng 14, cột 'Ngày sinh': …") and the labels of the fiel
 from __future__ import annotations
 
 import datetime
-import functools
 import gc
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from itertools import islice
 
 from django.core.exceptions import ValidationError
@@ -40,13 +40,14 @@ from django.utils.translation import gettext as _
 from imports.cells import CatalogueBook, convert, is_empty
 from imports.choices import ImportMode, RowOutcome
 from imports.readers import Table
-from imports.specs import PERSON_NAME, PERSONAL_ID, UNIT, ColumnSpec, ImportSpec
+from imports.services.dossier_rows import DossierRows
+from imports.services.results import ImportCancelled, ParsedRow, RowResult, RunSummary, cell_message
+from imports.services.section_rows import SectionRows
+from imports.specs import PERSONAL_ID, ColumnSpec, ImportSpec
 from portal import scoping
 from portal.models import Unit
-from portal.text import fold
 from records.identity import birth_place_codes, personal_id_clean
 from records.models import Dossier, DossierVersion
-from records.sections import SECTION_BY_KEY
 from records.services.bulk_writes import (
     CheckedDossier,
     CheckedUpdate,
@@ -54,61 +55,12 @@ from records.services.bulk_writes import (
     dossiers_bulk_insert,
     dossiers_bulk_update,
 )
-from records.services.common import DossierPermissionDenied, require_unit
-from records.services.content import MAX_ROWS, CodeBook, content_clean, content_consistency, section_clean
-from records.services.dossiers import _identity_checked_id, require_minimum
+from records.services.content import CodeBook
 
 CHUNK_ROWS = 5000
 
 
-class ImportCancelled(Exception):
-    """The job was cancelled while running; the caller rolls back."""
-
-
-@dataclass
-class RowResult:
-    row: int
-    personal_id: str = ""
-    outcome: str = RowOutcome.NEW
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (column header, message)
-    changes: list[str] = field(default_factory=list)
-
-    def fail(self, column: str, message: str) -> None:
-        self.outcome = RowOutcome.ERROR
-        self.errors.append((column, message))
-
-
-@dataclass
-class RunSummary:
-    results: list[RowResult]
-    written: int = 0  # dossiers written (created or given a version)
-
-    def count(self, outcome: str) -> int:
-        return sum(1 for result in self.results if result.outcome == outcome)
-
-    @property
-    def errors(self) -> int:
-        return self.count(RowOutcome.ERROR)
-
-
-def cell_message(row: int, column: str, problem: str) -> str:
-    """ "Row 14, column 'Date of birth': <problem>." in the active language."""
-    if column:
-        text = _("Row %(row)s, column '%(column)s': %(problem)s") % {"row": row, "column": column, "problem": problem}
-    else:
-        text = _("Row %(row)s: %(problem)s") % {"row": row, "problem": problem}
-    return text if text.endswith((".", "!", "?")) else text + "."
-
-
-@dataclass
-class _Parsed:
-    result: RowResult
-    raw_id: object
-    values: dict  # column key -> converted value
-    unit_code: str = ""
-
-
-class ImportRun:
+class ImportRun(DossierRows, SectionRows):
     """One run of ``spec`` over ``table`` (see the module docstring).
 
     ``columns``: {sheet column index: column spec}; ``unit``: the job's unit (new dossiers go
@@ -194,7 +146,7 @@ class ImportRun:
 
     # --- cells ---------------------------------------------------------------------------------
 
-    def _parse(self, number: int, cells: list) -> _Parsed:
+    def _parse(self, number: int, cells: list) -> ParsedRow:
         result = RowResult(row=number)
         values: dict = {}
         raw_id = None
@@ -225,7 +177,7 @@ class ImportRun:
                 continue
             if value is not None:
                 values[column.key] = value
-        parsed = _Parsed(result=result, raw_id=raw_id, values=values)
+        parsed = ParsedRow(result=result, raw_id=raw_id, values=values)
         if is_empty(raw_id):
             header = self.header(PERSONAL_ID)
             result.fail(header, cell_message(number, header, _("the personal identification number is missing")))
@@ -239,7 +191,7 @@ class ImportRun:
             result.personal_id = str(raw_id)[:40]
         return parsed
 
-    def _load(self, parsed: list[_Parsed]) -> dict[str, tuple]:
+    def _load(self, parsed: list[ParsedRow]) -> dict[str, tuple]:
         """{personal id: (pk, latest_version, unit_id, content)} of the chunk's existing dossiers
         in the actor's scope; ids that exist outside it are reported on their rows."""
         ids = {p.result.personal_id for p in parsed if len(p.result.personal_id) == 12}
@@ -295,80 +247,7 @@ class ImportRun:
                 )
         return existing
 
-    # --- dossiers target -----------------------------------------------------------------------
-
-    def _row_unit(self, p: _Parsed) -> Unit | None:
-        code = p.values.pop(UNIT, None)
-        if not code:
-            return self.unit
-        p.unit_code = code
-        if code not in self.units:
-            unit = Unit.objects.filter(code=code).first()
-            self.units[code] = unit if unit is not None and unit.path.startswith(self.unit.path) else None
-        unit = self.units[code]
-        if unit is None:
-            header = self.header(UNIT)
-            p.result.fail(
-                header,
-                cell_message(
-                    p.result.row,
-                    header,
-                    _("there is no unit with code '%(code)s' under %(unit)s") % {"code": code, "unit": self.unit.name},
-                ),
-            )
-        return unit
-
-    def _unit_allowed(self, unit: Unit) -> bool:
-        if unit.pk not in self.units_allowed:
-            try:
-                require_unit(self.actor, unit)
-                self.units_allowed[unit.pk] = True
-            except DossierPermissionDenied:
-                self.units_allowed[unit.pk] = False
-        return self.units_allowed[unit.pk]
-
-    def _dossiers_chunk(self, parsed: list[_Parsed]):
-        existing = self._load(parsed)
-        creates: list[CheckedDossier] = []
-        updates: list[CheckedUpdate] = []
-        header_id = self.header(PERSONAL_ID)
-        for p in parsed:
-            result = p.result
-            unit = self._row_unit(p)
-            if result.outcome == RowOutcome.ERROR:
-                self._mark_seen(p, result.personal_id)
-                continue
-            if self._mark_seen(p, result.personal_id):
-                continue
-            given = _content_from(p.values)
-            if result.personal_id in existing:
-                pk, number, unit_id, current = existing[result.personal_id]
-                if p.unit_code and unit is not None and unit.pk != unit_id:
-                    result.fail(
-                        self.header(UNIT),
-                        cell_message(
-                            result.row,
-                            self.header(UNIT),
-                            _("the dossier is in another unit; moving it is a transfer, not an import"),
-                        ),
-                    )
-                    continue
-                update = self._update(p, current, given)
-                if update is not None:
-                    updates.append(CheckedUpdate(dossier_id=pk, base_version=number, **update))
-                continue
-            if not self._unit_allowed(unit):
-                result.fail(
-                    header_id,
-                    cell_message(result.row, header_id, _("you may not create dossiers in %(unit)s") % {"unit": unit}),
-                )
-                continue
-            created = self._create(p, given)
-            if created is not None:
-                creates.append(CheckedDossier(unit=unit, personal_id=result.personal_id, content=created))
-        return creates, updates
-
-    def _mark_seen(self, p: _Parsed, key) -> bool:
+    def _mark_seen(self, p: ParsedRow, key) -> bool:
         """Record the row's key; report and return True if an earlier row had it."""
         if not key:
             return False
@@ -391,67 +270,6 @@ class ImportRun:
         p.result.fail(header, cell_message(p.result.row, header, problem))
         return True
 
-    def _create(self, p: _Parsed, given: dict) -> dict | None:
-        result = p.result
-        errors: dict[str, list[str]] = {}
-        try:
-            cleaned = content_clean(given, codes=self.codes, converted=True)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-            cleaned = {}
-        require_minimum(given if errors else cleaned, errors)
-        if not errors:
-            try:
-                result.personal_id = _identity_checked_id(result.personal_id, cleaned, known_codes=self.known_codes)
-            except ValidationError as exc:
-                errors.update(exc.message_dict)
-        if errors:
-            self._report(result, errors)
-            return None
-        result.outcome = RowOutcome.NEW
-        return cleaned
-
-    def _update(self, p: _Parsed, current: dict, given: dict) -> dict | None:
-        result = p.result
-        content = {key: (dict(value) if isinstance(value, dict) else value) for key, value in current.items()}
-        for key, values in given.items():
-            merged = dict(content.get(key) or {})
-            merged.update(values)
-            content[key] = merged
-        candidates = sorted(key for key in given if (current.get(key) or {}) != content.get(key))
-        category = (content.get("header") or {}).get("personnel_category")
-        errors: dict[str, list[str]] = {}
-        for key in candidates:
-            try:
-                content[key] = section_clean(key, content[key], codes=self.codes, personnel_category=category)
-            except ValidationError as exc:
-                errors.update(exc.message_dict)
-        # Compared once cleaned: "2,50" against a stored "2.50", "Có" against true are no change.
-        changed = [key for key in candidates if (current.get(key) or {}) != (content.get(key) or {})]
-        if not errors and not changed:
-            result.outcome = RowOutcome.UNCHANGED
-            return None
-        if not errors:
-            require_minimum(content, errors)
-            errors.update(content_consistency(content))
-        if not errors and "identity" in changed:
-            try:
-                _identity_checked_id(
-                    result.personal_id, content, field="identity.birth_date", known_codes=self.known_codes
-                )
-            except ValidationError as exc:
-                errors.update(exc.message_dict)
-        if errors:
-            self._report(result, errors)
-            return None
-        result.outcome = RowOutcome.UPDATE
-        for key in changed:
-            before, after = current.get(key) or {}, content.get(key) or {}
-            for name in sorted(set(before) | set(after)):
-                if before.get(name) != after.get(name):
-                    result.changes.append(self.header(f"{key}.{name}"))
-        return {"content": content, "sections": changed}
-
     def _report(self, result: RowResult, errors: dict[str, list[str]]) -> None:
         for key, messages in errors.items():
             column = self._column_for_error(key)
@@ -468,115 +286,9 @@ class ImportRun:
             return self.header(name) if name else ""
         return self.header(key) if "." in key else ""
 
-    # --- section targets -----------------------------------------------------------------------
-
-    def _section_chunk(self, parsed: list[_Parsed]):
-        existing = self._load(parsed)
-        key_fields = self.spec.natural_key
-        section = SECTION_BY_KEY[self.spec.section]
-        contents: dict[str, dict] = {}  # personal id -> working content
-        touched: dict[str, list[_Parsed]] = {}
-        for p in parsed:
-            result = p.result
-            if result.outcome == RowOutcome.ERROR:
-                continue
-            pid = result.personal_id
-            if pid not in existing:
-                header = self.header(PERSONAL_ID)
-                result.fail(
-                    header,
-                    cell_message(
-                        result.row,
-                        header,
-                        _("there is no dossier with personal identification number %(id)s; import the dossier first")
-                        % {"id": pid},
-                    ),
-                )
-                continue
-            _pk, _number, _unit_id, current = existing[pid]
-            name = p.values.pop(PERSON_NAME, None)
-            if name and fold(name) != fold((current.get("identity") or {}).get("full_name", "")):
-                header = self.header(PERSON_NAME)
-                result.fail(
-                    header,
-                    cell_message(
-                        result.row,
-                        header,
-                        _("'%(name)s' is not the name on the dossier %(id)s (%(actual)s); check the id")
-                        % {"name": name, "id": pid, "actual": (current.get("identity") or {}).get("full_name", "")},
-                    ),
-                )
-                continue
-            row_values = {key: value for key, value in p.values.items()}
-            try:
-                cleaned_rows = section_clean(section.key, [row_values], codes=self.codes, converted=True)
-            except ValidationError as exc:
-                self._report(result, exc.message_dict)
-                continue
-            row = cleaned_rows[0] if cleaned_rows else {}
-            natural = tuple(str(row.get(name, "")) for name in key_fields)
-            if self._mark_seen(p, (pid, natural)):
-                continue
-            content = contents.setdefault(pid, {**current, section.key: list(current.get(section.key) or [])})
-            rows = content[section.key]
-            matches = [i for i, old in enumerate(rows) if tuple(str(old.get(n, "")) for n in key_fields) == natural]
-            if len(matches) > 1:
-                result.fail(
-                    "",
-                    cell_message(
-                        result.row,
-                        "",
-                        _(
-                            "the dossier has %(count)s rows with the same %(key)s; correct them in the dossier "
-                            "before importing"
-                        )
-                        % {"count": len(matches), "key": ", ".join(self.header(n) for n in key_fields)},
-                    ),
-                )
-                continue
-            if matches:
-                old = rows[matches[0]]
-                new = {**old, **row}
-                if new == old:
-                    result.outcome = RowOutcome.UNCHANGED
-                    continue
-                rows[matches[0]] = new
-                result.outcome = RowOutcome.UPDATE
-                result.changes = [self.header(n) for n in section.field_names if old.get(n) != new.get(n)]
-            else:
-                rows.append(row)
-                result.outcome = RowOutcome.NEW
-            touched.setdefault(pid, []).append(p)
-        # Each row was cleaned alone above and the dossier's other rows come from its version:
-        # the merged list is clean as it stands (a second pass over every row would double the cost).
-        updates = [
-            CheckedUpdate(
-                dossier_id=existing[pid][0],
-                base_version=existing[pid][1],
-                content=contents[pid],
-                sections=[section.key],
-            )
-            for pid in touched
-            if len(contents[pid][section.key]) <= MAX_ROWS or self._too_many(touched[pid], section)
-        ]
-        return [], updates
-
-    def _too_many(self, rows: list[_Parsed], section) -> bool:
-        for p in rows:
-            p.result.fail(
-                "",
-                cell_message(
-                    p.result.row,
-                    "",
-                    _("the dossier would have more than %(max)s rows in %(section)s")
-                    % {"max": MAX_ROWS, "section": section.label},
-                ),
-            )
-        return False
-
     # --- writing -------------------------------------------------------------------------------
 
-    def _write(self, creates: list[CheckedDossier], updates: list[CheckedUpdate], parsed: list[_Parsed]) -> None:
+    def _write(self, creates: list[CheckedDossier], updates: list[CheckedUpdate], parsed: list[ParsedRow]) -> None:
         if creates:
             dossiers_bulk_insert(people=creates, actor=self.actor, source=self.source, reason=self.reason)
             self.written += len(creates)
@@ -604,25 +316,6 @@ class ImportRun:
                         reason=self.reason,
                         publish=self.publish,
                     )
-
-
-def _content_from(values: dict) -> dict:
-    """{"identity.full_name": …, "custom.x": …} → {"identity": {"full_name": …}, "custom": {"x": …}}."""
-    content: dict = {}
-    for key, value in values.items():
-        place = _content_place(key)
-        if place is not None:
-            content.setdefault(place[0], {})[place[1]] = value
-    return content
-
-
-@functools.cache
-def _content_place(key: str) -> tuple[str, str] | None:
-    """(section, field) of a column key, None for the columns that are not content."""
-    if key in (UNIT, PERSON_NAME) or "." not in key:
-        return None
-    section, name = key.split(".", 1)
-    return section, name
 
 
 def _messages(exc: ValidationError) -> Iterable[str]:

@@ -1,4 +1,5 @@
-"""Import jobs: upload, check (dry run), import, cancel; the row outcomes and the error workbook.
+"""Import jobs: upload, check (dry run), import, cancel (the row outcomes and the error workbook:
+``imports.services.outcomes``).
 
 ``import_job_create`` stores the uploaded file (private storage, SHA-256) and the job;
 ``import_job_run`` checks it (``commit=False``: nothing is written, every row is checked
@@ -21,7 +22,6 @@ from __future__ import annotations
 import csv
 import datetime
 import hashlib
-import json
 import logging
 import time
 
@@ -40,15 +40,16 @@ from imports.choices import (
     STARTABLE_STATUSES,
     ImportMode,
     ImportStatus,
-    RowOutcome,
 )
-from imports.models import ColumnMapping, ImportJob, ImportRow
-from imports.readers import FileRefused, Table, table_open
-from imports.services.engine import ImportCancelled, ImportRun, RowResult, RunSummary
+from imports.models import ColumnMapping, ImportJob
+from imports.readers import FileRefused, table_open
+from imports.services.engine import ImportRun
+from imports.services.outcomes import job_set, outcome_store
+from imports.services.results import ImportCancelled
 from imports.specs import PERSONAL_ID, ColumnSpec, ImportSpec, UnknownTarget, header_index, header_key, import_spec
 from portal import scoping
 from records.choices import VersionSource
-from records.services.bulk import copy_values, statistics_refresh
+from records.services.bulk import statistics_refresh
 from records.services.common import require_unit
 
 # Past this many dossiers written, the planner's statistics are refreshed (bench/RESULTS.md, issue 4).
@@ -191,12 +192,6 @@ class _Progress:
             self.conn.close()
 
 
-def _set(job: ImportJob, **values) -> None:
-    for name, value in values.items():
-        setattr(job, name, value)
-    ImportJob.objects.filter(pk=job.pk).update(**values)
-
-
 def import_job_run(*, job: ImportJob, commit: bool, actor=None) -> ImportJob:
     """Check (``commit=False``) or import (``commit=True``) the job's file; see the module docstring.
 
@@ -231,7 +226,7 @@ def import_job_run(*, job: ImportJob, commit: bool, actor=None) -> ImportJob:
         # Whatever went wrong, the job must not stay "running": it ends failed, nothing written
         # (the import's transaction rolled back), and the error reaches the log by the re-raise.
         logger.exception("Import job %s stopped by an unexpected error", job.pk)
-        _set(
+        job_set(
             job,
             status=ImportStatus.FAILED,
             finished_at=timezone.now(),
@@ -257,9 +252,9 @@ def _run(job: ImportJob, *, commit: bool, actor) -> ImportJob:
             )
             columns, ignored = columns_match(spec=spec, header=table.header, mapping=job.mapping)
         except FileRefused as exc:
-            _set(job, status=ImportStatus.REFUSED, message=" ".join(exc.messages), finished_at=timezone.now())
+            job_set(job, status=ImportStatus.REFUSED, message=" ".join(exc.messages), finished_at=timezone.now())
             return job
-        _set(
+        job_set(
             job,
             rows_total=table.row_count,
             sheet=table.name[:100],
@@ -299,15 +294,15 @@ def _run(job: ImportJob, *, commit: bool, actor) -> ImportJob:
             else:
                 summary = run.execute()
         except ImportCancelled:
-            _set(
+            job_set(
                 job, status=ImportStatus.CANCELLED, finished_at=timezone.now(), message=_("Cancelled; nothing written.")
             )
             return job
         except csv.Error as exc:
             message = _("The CSV file cannot be read: %(error)s.") % {"error": exc}
-            _set(job, status=ImportStatus.REFUSED, message=message, finished_at=timezone.now())
+            job_set(job, status=ImportStatus.REFUSED, message=message, finished_at=timezone.now())
             return job
-        _store_outcome(job, table, summary, status=status, commit=commit)
+        outcome_store(job, table, summary, status=status, commit=commit)
         progress(job.rows_total, job.rows_total, force=True)
         return job
     finally:
@@ -333,92 +328,6 @@ def _import_reason(job: ImportJob) -> str:
     return reason
 
 
-def _store_outcome(job: ImportJob, table: Table, summary: RunSummary, *, status: str, commit: bool) -> None:
-    """Replace the job's row outcomes, write the error workbook, set counts and status."""
-    from imports.writers import error_workbook
-
-    results = summary.results
-    ImportRow.objects.filter(job=job).delete()
-    copy_values(
-        ImportRow,
-        ["job", "row_number", "personal_id", "outcome", "errors", "changes"],
-        [
-            (
-                job.pk,
-                result.row,
-                (result.personal_id or "")[:40],
-                result.outcome,
-                _json_text([{"column": column, "message": message} for column, message in result.errors]),
-                _json_text(result.changes),
-            )
-            for result in results
-        ],
-    )
-    error_path = ""
-    failed = [result for result in results if result.outcome == RowOutcome.ERROR]
-    if failed:
-        data = error_workbook(table=table, results=failed)
-        error_path = default_storage.save(f"imports/errors/{job.pk}/loi-{job.pk}.xlsx", ContentFile(data))
-    now = timezone.now()
-    values = {
-        "status": status,
-        "finished_at": now,
-        "rows_done": len(results),
-        "rows_total": len(results),
-        "rows_new": summary.count(RowOutcome.NEW),
-        "rows_updated": summary.count(RowOutcome.UPDATE),
-        "rows_unchanged": summary.count(RowOutcome.UNCHANGED),
-        "rows_error": len(failed),
-        "dossiers_written": summary.written,
-        "error_file": error_path,
-        "message": _outcome_message(status, summary, len(failed)),
-    }
-    if commit and status == ImportStatus.DONE:
-        values["imported_at"] = now
-    if not commit:
-        values["checked_at"] = now
-    _set(job, **values)
-
-
-def _json_text(value: list) -> str:
-    """A list as the JSON text COPY reads into a jsonb column (most rows have none: no encoding)."""
-    return json.dumps(value, ensure_ascii=False) if value else "[]"
-
-
-def _outcome_message(status: str, summary: RunSummary, failed: int) -> str:
-    counts = {
-        "new": summary.count(RowOutcome.NEW),
-        "updated": summary.count(RowOutcome.UPDATE),
-        "unchanged": summary.count(RowOutcome.UNCHANGED),
-        "errors": failed,
-    }
-    if status == ImportStatus.CHECKED:
-        return (
-            _(
-                "Checked, nothing written: %(new)s new, %(updated)s "
-                "updates, %(unchanged)s unchanged, %(errors)s with errors."
-            )
-            % counts
-        )
-    if status == ImportStatus.FAILED:
-        return (
-            _(
-                "Nothing imported: %(errors)s rows have errors (all-or-nothing). Fix "
-                "them in the error workbook and upload again."
-            )
-            % counts
-        )
-    if failed:
-        return (
-            _(
-                "Imported %(new)s new and %(updated)s updates; %(errors)s rows "
-                "with errors were returned in the error workbook."
-            )
-            % counts
-        )
-    return _("Imported: %(new)s new, %(updated)s updates, %(unchanged)s unchanged.") % counts
-
-
 def import_job_cancel(*, job: ImportJob, actor=None) -> ImportJob:
     """Ask a queued or running job to stop (it rolls back and ends ``cancelled``); a finished
     job cannot be cancelled (``ValidationError``)."""
@@ -435,24 +344,9 @@ def import_job_cancel(*, job: ImportJob, actor=None) -> ImportJob:
     return job
 
 
-def file_rows(job: ImportJob) -> list[RowResult]:
-    """The stored outcomes as ``RowResult`` (for the CLI and the error workbook of a past job)."""
-    return [
-        RowResult(
-            row=row.row_number,
-            personal_id=row.personal_id,
-            outcome=row.outcome,
-            errors=[(e.get("column", ""), e.get("message", "")) for e in row.errors],
-            changes=list(row.changes),
-        )
-        for row in ImportRow.objects.filter(job=job).order_by("row_number")
-    ]
-
-
 __all__ = [
     "ImportPermissionDenied",
     "columns_match",
-    "file_rows",
     "import_job_cancel",
     "import_job_create",
     "import_job_run",

@@ -45,7 +45,7 @@ from records.choices import (
 )
 from records.models import ApprovalAct, ApprovalItem, Declaration, Dossier, DossierVersion
 from records.services.approval_manifest import manifest_pdf
-from records.services.content import content_sha256
+from records.services.content_hash import content_sha256
 from records.services.dossiers import person_label
 from records.services.versions import version_next, version_publish
 

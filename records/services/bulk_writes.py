@@ -24,7 +24,8 @@ from records.choices import VersionStatus
 from records.models import Dossier, DossierVersion
 from records.sections import ROWS, SECTION_BY_KEY, SECTIONS, SINGLE
 from records.services.bulk import copy_values
-from records.services.content import canonical_bytes, completeness, required_custom_keys
+from records.services.completeness import completeness, required_custom_keys
+from records.services.content_hash import canonical_bytes
 from records.services.live_rows import section_row_columns, section_row_values
 
 SINGLE_KEYS = frozenset(section.key for section in SECTIONS if section.kind == SINGLE)

@@ -1,12 +1,13 @@
-"""A dossier's content: THE validation of section values, its canonical form, hash, diff and
-completeness (reading and writing the live rows: ``records.services.live_rows``).
+"""A dossier's content: THE validation of section values and the consistency between them
+(canonical form and hash: ``records.services.content_hash``; diff: ``records.services.content_diff``;
+completeness: ``records.services.completeness``; live rows: ``records.services.live_rows``).
 
 Content is a dict ``{section key: value}`` (``records.sections``): a single section's
 value is ``{field: value}``, a row section's a list of such dicts in order, the custom
 fields ``{key: value}``. Values are JSON-ready: text NFC-stripped, dates ``yyyy-mm-dd``,
 months ``yyyy-mm`` (or ``yyyy``), decimals as plain strings, integers, catalogue codes.
 Empty values are left out, so two contents that print the same are equal and hash the
-same (``canonical_bytes``): the SHA-256 the approval manifest will sign.
+same (``content_hash.canonical_bytes``): the SHA-256 the approval manifest will sign.
 
 ``section_clean`` is used by every writer (admin and portal forms, API, imports, seed):
 its messages name the section, the row and the field in Vietnamese.
@@ -15,21 +16,15 @@ its messages name the section, the row and the field in Vietnamese.
 from __future__ import annotations
 
 import datetime
-import functools
-import hashlib
-import json
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
-import orjson
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal.models import CatalogueEntry
 from portal.services.catalogue_attributes import parse_date, parse_decimal
-from portal.services.fields import applies_to, custom_fields_clean, field_definitions
+from portal.services.fields import custom_fields_clean
 from portal.text import nfc
 from records.sections import (
     CHOICE,
@@ -40,9 +35,7 @@ from records.sections import (
     INTEGER,
     LONG_TEXT,
     MONTH,
-    ROWS,
     SECTION_BY_KEY,
-    SECTIONS,
     SINGLE,
     TEXT,
     Section,
@@ -120,9 +113,13 @@ def _decimal(spec, value) -> str:
     if spec.decimal_places is None:
         return format(number, "f")
     step = Decimal(1).scaleb(-spec.decimal_places)
-    if number != number.quantize(step):
+    try:
+        rounded = number.quantize(step)
+    except InvalidOperation:  # more digits than the decimal context holds: far past any column's size
+        raise ValueError(_("is too large")) from None
+    if number != rounded:
         raise ValueError(_("has more than %(places)s decimal places") % {"places": spec.decimal_places})
-    number = number.quantize(step)
+    number = rounded
     if spec.max_digits is not None and len(number.as_tuple().digits) > spec.max_digits:
         raise ValueError(_("is too large"))
     return format(number, "f")
@@ -376,155 +373,3 @@ def content_consistency(content: dict) -> dict[str, list[str]]:
             _("The date of full Party membership is before the date of admission.")
         )
     return errors
-
-
-# --- canonical form and hash ----------------------------------------------------------------
-
-
-def canonical_bytes(content: dict) -> bytes:
-    """The content as canonical JSON: sorted keys, no spaces, UTF-8 (what is hashed and signed).
-
-    orjson writes the same bytes as ``json.dumps(sort_keys=True, ensure_ascii=False,
-    separators=(",", ":"))`` for what a cleaned content holds (text, integers, booleans, null,
-    lists and objects; never floats, whose exponent forms the two write differently), about 3.5×
-    faster (bench/RESULTS.md). What orjson refuses — integers past 64 bits, non-text keys, and
-    (passed through on purpose) dates, dataclasses and subclasses of str, int, dict and list —
-    goes through ``json`` as before, which writes or refuses it as it always did. Tests hold the two equal.
-    """
-    try:
-        return orjson.dumps(content, option=_ORJSON_OPTIONS)
-    except TypeError:  # orjson.JSONEncodeError is a TypeError
-        return _canonical_bytes_json(content)
-
-
-_ORJSON_OPTIONS = (
-    orjson.OPT_SORT_KEYS
-    | orjson.OPT_PASSTHROUGH_DATETIME
-    | orjson.OPT_PASSTHROUGH_DATACLASS
-    | orjson.OPT_PASSTHROUGH_SUBCLASS
-)
-
-
-def _canonical_bytes_json(content: dict) -> bytes:
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def content_sha256(content: dict) -> str:
-    return hashlib.sha256(canonical_bytes(content)).hexdigest()
-
-
-def section_sha256(content: dict, key: str) -> str:
-    return hashlib.sha256(canonical_bytes({key: content.get(key)})).hexdigest()
-
-
-# --- diff -----------------------------------------------------------------------------------
-
-
-@dataclass
-class SectionDiff:
-    key: str
-    title: str
-    kind: str
-    changes: list[tuple[str, object, object]] = field(default_factory=list)  # single: (field label, before, after)
-    rows_before: list[dict] = field(default_factory=list)
-    rows_after: list[dict] = field(default_factory=list)
-    added: list[int] = field(default_factory=list)  # row numbers (from 1) in "after"
-    removed: list[int] = field(default_factory=list)  # row numbers in "before"
-
-
-def content_diff(before: dict, after: dict) -> list[SectionDiff]:
-    """The sections that differ between two contents, in template order, with what changed:
-    fields for single sections, rows added and removed for row sections (a changed row is
-    one removed and one added)."""
-    diffs: list[SectionDiff] = []
-    for key in (*SECTION_BY_KEY, CUSTOM):
-        old, new = before.get(key), after.get(key)
-        if (old or None) == (new or None):
-            continue
-        section = SECTION_BY_KEY.get(key)
-        kind = section.kind if section else SINGLE
-        diff = SectionDiff(key=key, title=section_title(key), kind=kind)
-        if kind == ROWS:
-            old_rows, new_rows = list(old or []), list(new or [])
-            diff.rows_before, diff.rows_after = old_rows, new_rows
-            remaining = list(old_rows)
-            for number, row in enumerate(new_rows, start=1):
-                if row in remaining:
-                    remaining.remove(row)
-                else:
-                    diff.added.append(number)
-            remaining = list(new_rows)
-            for number, row in enumerate(old_rows, start=1):
-                if row in remaining:
-                    remaining.remove(row)
-                else:
-                    diff.removed.append(number)
-        else:
-            old_values, new_values = dict(old or {}), dict(new or {})
-            labels = {spec.name: spec.label for spec in section.fields} if section else {}
-            for name in sorted(
-                set(old_values) | set(new_values), key=lambda n: list(labels).index(n) if n in labels else 999
-            ):
-                if old_values.get(name) != new_values.get(name):
-                    diff.changes.append((labels.get(name, name), old_values.get(name), new_values.get(name)))
-        diffs.append(diff)
-    return diffs
-
-
-# --- completeness ---------------------------------------------------------------------------
-
-
-def required_custom_keys(personnel_category: str | None) -> list[tuple[str, str]]:
-    """(key, label) of the active required dossier custom fields that apply to the category."""
-    return [
-        (definition.key, definition.label)
-        for definition in field_definitions(target=DOSSIER_TARGET)
-        if definition.required and applies_to(definition, personnel_category)
-    ]
-
-
-def completeness(content: dict, *, custom_required: list[tuple[str, str]] | None = None) -> tuple[int, list[str]]:
-    """(percentage, missing items) over the required template items of single sections, one
-    row at least in training 32.1, work history 33 and family 36.1, and the required custom
-    fields. Missing items are labelled "section: field" for the person and the clerk."""
-    if custom_required is None:
-        category = (content.get("header") or {}).get("personnel_category")
-        custom_required = required_custom_keys(category)
-    missing: list[str] = []
-    total = 0
-    language = get_language()  # once: a bulk import computes this for every dossier it writes
-    for key, names in _required_single_items():
-        values = content.get(key) or {}
-        total += len(names)
-        for name in names:
-            value = values.get(name)
-            if value is None or is_empty_value(value):
-                missing.append(_missing_label_in(key, name, language))
-    for key in ROW_SECTIONS_REQUIRED:
-        total += 1
-        if not content.get(key):
-            missing.append(_missing_label_in(key, "", language))
-    custom = content.get(CUSTOM) or {}
-    for key, label in custom_required:
-        total += 1
-        if is_empty_value(custom.get(key)):
-            missing.append(f"{section_title(CUSTOM)}: {label}")
-    percent = 100 if total == 0 else round(100 * (total - len(missing)) / total)
-    return percent, missing
-
-
-ROW_SECTIONS_REQUIRED = ("training_professional", "work_history", "family_own")
-
-
-@functools.cache
-def _required_single_items() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(section key, required field names) of the single sections, in template order."""
-    return tuple((section.key, tuple(section.required)) for section in SECTIONS if section.kind == SINGLE)
-
-
-@functools.cache
-def _missing_label_in(key: str, name: str, language: str | None) -> str:
-    """ "section: field" (or the section alone), translated once per language: a bulk import
-    computes the completeness of every dossier it writes."""
-    section = SECTION_BY_KEY[key]
-    return f"{section.label}: {section.field(name).label}" if name else str(section.label)

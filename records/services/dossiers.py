@@ -24,12 +24,7 @@ from records.models import Dossier, DossierVersion
 from records.sections import CUSTOM, SECTION_BY_KEY, section_title
 from records.services.bulk_writes import CheckedDossier, dossiers_bulk_insert
 from records.services.common import require_dossier, require_unit
-from records.services.content import (
-    CodeBook,
-    content_clean,
-    content_consistency,
-    section_clean,
-)
+from records.services.content import CodeBook, content_clean, content_consistency, section_clean
 from records.services.evidence import evidence_check, evidence_store
 from records.services.versions import version_next, version_publish
 

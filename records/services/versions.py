@@ -15,7 +15,8 @@ from django.utils import timezone
 from portal.text import fold, person_name_sort_key
 from records.choices import VersionSource, VersionStatus
 from records.models import Dossier, DossierVersion
-from records.services.content import completeness, content_sha256
+from records.services.completeness import completeness
+from records.services.content_hash import content_sha256
 from records.services.live_rows import apply_single_sections, replace_section_rows
 
 

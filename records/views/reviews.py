@@ -19,7 +19,7 @@ from records.forms import AcceptForm, ReturnForm
 from records.models import Declaration
 from records.sections import SECTION_KEYS, section_title
 from records.services.common import DossierPermissionDenied
-from records.services.content import content_diff
+from records.services.content_diff import content_diff
 from records.services.declarations import declaration_accept, declaration_return
 from records.tables import DeclarationTable
 from records.views.common import ListPermissionMixin, can_review, unit_options, units_in_scope

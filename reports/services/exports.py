@@ -42,7 +42,7 @@ from portal.signing.backends import signer_for
 from portal.signing.verify import PdfVerification, SignatureReport, pdf_verify
 from records.choices import VersionStatus
 from records.models import Dossier, DossierVersion
-from records.services.content import content_sha256
+from records.services.content_hash import content_sha256
 from reports.models import ExportChannel, ResumeExport
 from reports.resume import version_unit
 from reports.resume_pdf import resume_pdf

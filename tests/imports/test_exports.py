@@ -1,4 +1,4 @@
-"""The export (imports/exports.py) and ``export_records``: scoping, chosen columns, cell values,
+"""The export (imports/exports/) and ``export_records``: scoping, chosen columns, cell values,
 the xlsx and csv files parsed back, streaming, and the round trip through the import."""
 
 from __future__ import annotations
@@ -20,13 +20,10 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from imports.choices import ImportStatus, RowOutcome
-from imports.exports import (
-    BATCH,
-    export_csv_stream,
-    export_response,
-    export_rows,
-    export_xlsx_stream,
-)
+from imports.exports.csv_stream import export_csv_stream
+from imports.exports.responses import export_response
+from imports.exports.rows import BATCH, export_rows
+from imports.exports.xlsx import export_xlsx_stream
 from imports.models import ImportRow
 from imports.services.jobs import import_job_create, import_job_run
 from imports.specs import import_spec

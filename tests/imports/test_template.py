@@ -1,4 +1,4 @@
-"""The template workbook (imports/template.py): sheets, headers, formats, dropdowns, instructions,
+"""The template workbook (imports/template/): sheets, headers, formats, dropdowns, instructions,
 the example row, and that the template filled in is read and imported like any sheet."""
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from imports.models import ImportRow
 from imports.readers import table_open
 from imports.services.jobs import columns_match, import_job_create, import_job_run
 from imports.specs import CHOICE, CODE, DATE, DOSSIERS, import_spec, targets
-from imports.template import EXAMPLE_ID, EXAMPLE_LABEL, EXAMPLE_NAME, INSTRUCTIONS_SHEET, LISTS_SHEET, template_workbook
+from imports.template.examples import EXAMPLE_ID, EXAMPLE_NAME
+from imports.template.instructions import EXAMPLE_LABEL
+from imports.template.workbook import INSTRUCTIONS_SHEET, LISTS_SHEET, template_workbook
 from portal.models import CatalogueEntry
 from portal.services.fields import field_definition_save
 from records.services.dossiers import dossier_create

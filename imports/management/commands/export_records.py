@@ -19,7 +19,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from imports.exports import FORMATS, export_csv_stream, export_rows, export_xlsx_stream
+from imports.exports.csv_stream import export_csv_stream
+from imports.exports.responses import FORMATS
+from imports.exports.rows import export_rows
+from imports.exports.xlsx import export_xlsx_stream
 from imports.specs import import_spec, targets
 from portal.models import Unit
 

@@ -9,17 +9,10 @@ from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from records.services.content import (
-    _canonical_bytes_json,
-    canonical_bytes,
-    completeness,
-    content_clean,
-    content_diff,
-    content_sha256,
-    month_text,
-    parse_month,
-    section_clean,
-)
+from records.services.completeness import completeness
+from records.services.content import content_clean, month_text, parse_month, section_clean
+from records.services.content_diff import content_diff
+from records.services.content_hash import _canonical_bytes_json, canonical_bytes, content_sha256
 from tests.records.factories import BASE_CONTENT, content
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +27,15 @@ def test_a_valid_content_is_cleaned_to_json_ready_values():
     assert cleaned["salary"] == {"grade": "01.003", "salary_step": 3, "salary_coefficient": "3.00"}
     assert cleaned["identity"]["birth_date"] == "1990-05-17"
     assert cleaned["training_professional"][0]["period_from"] == "2008-09"
+
+
+@pytest.mark.parametrize("value", ["100000000000000000000000000", "1e30", "123456789012,5"])
+def test_a_decimal_too_large_for_its_column_is_refused_with_a_message(value):
+    # 10**26 at two decimal places needs 29 digits, more than the decimal context holds: it once
+    # raised decimal.InvalidOperation (a server error) instead of a message (found by hypothesis).
+    with pytest.raises(ValidationError) as exc:
+        content_clean(content(salary={"grade": "01.003", "salary_step": "3", "salary_coefficient": value}))
+    assert messages(exc)["salary.salary_coefficient"] == ["30. Tiền lương, 'hệ số lương': giá trị quá lớn."]
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from portal.text import person_name_sort_key
 from records.choices import DossierStatus, VersionSource, VersionStatus
 from records.models import Dossier, DossierVersion, FamilyMember, WorkHistory
 from records.services.common import DossierPermissionDenied
-from records.services.content import content_sha256
+from records.services.content_hash import content_sha256
 from records.services.dossiers import (
     NewDossier,
     dossier_change,

@@ -1,0 +1,52 @@
+"""An export as a download: the formats, the file name and the streamed response."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from imports.exports.csv_stream import CSV_CONTENT_TYPE, export_csv_stream
+from imports.exports.rows import export_rows
+from imports.exports.xlsx import XLSX_CONTENT_TYPE, export_xlsx_stream
+from imports.specs import DOSSIERS, import_spec
+from portal.text import fold
+from records.sections import SECTION_BY_KEY
+
+FORMATS = ("xlsx", "csv")
+
+
+def export_filename(*, target: str, unit=None, fmt: str = "xlsx", on: datetime.date | None = None) -> str:
+    """``ho-so-<unit code>-<dd-mm-yyyy>.xlsx``; a section adds its name (``ho-so-<unit>-<section>-…``)."""
+    day = (on or timezone.localdate()).strftime("%d-%m-%Y")
+    parts = ["ho-so"]
+    if unit is not None:
+        parts.append(unit.code or slugify(fold(unit.name))[:40])
+    if target != DOSSIERS:
+        section = SECTION_BY_KEY.get(target)
+        parts.append(slugify(fold(str(section.title)))[:40] if section else target)
+    parts.append(day)
+    return "-".join(part for part in parts if part) + f".{fmt}"
+
+
+def export_response(*, user, target: str, unit, columns: list[str] | None, fmt: str) -> StreamingHttpResponse:
+    """The export of ``target`` for ``user`` (``export_rows``) as a streamed download, xlsx or csv.
+
+    Raises ``ValidationError`` for an unknown format, target or column (before anything is sent)."""
+    if fmt not in FORMATS:
+        raise ValidationError({"fmt": _("Unknown export format '%(format)s' (xlsx or csv).") % {"format": fmt}})
+    chosen, rows = export_rows(user=user, target=target, unit=unit, columns=columns)
+    if fmt == "xlsx":
+        stream = export_xlsx_stream(chosen, rows, sheet_name=import_spec(target).sheet_name)
+        content_type = XLSX_CONTENT_TYPE
+    else:
+        stream = export_csv_stream(chosen, rows)
+        content_type = CSV_CONTENT_TYPE
+    filename = export_filename(target=target, unit=unit, fmt=fmt)
+    return StreamingHttpResponse(
+        stream, content_type=content_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )

@@ -1,0 +1,174 @@
+"""The dossiers target of an import run (``imports.services.engine.ImportRun`` mixes this in):
+the row's unit, a new dossier or the latest version with the row's non-empty cells applied,
+checked as the forms check it."""
+
+from __future__ import annotations
+
+import functools
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from imports.choices import RowOutcome
+from imports.services.results import ParsedRow, cell_message
+from imports.specs import PERSON_NAME, PERSONAL_ID, UNIT
+from portal.models import Unit
+from records.services.bulk_writes import CheckedDossier, CheckedUpdate
+from records.services.common import DossierPermissionDenied, require_unit
+from records.services.content import content_clean, content_consistency, section_clean
+from records.services.dossiers import _identity_checked_id, require_minimum
+
+
+class DossierRows:
+    """Rows of the dossiers target (general information), one dossier per row."""
+
+    def _row_unit(self, p: ParsedRow) -> Unit | None:
+        code = p.values.pop(UNIT, None)
+        if not code:
+            return self.unit
+        p.unit_code = code
+        if code not in self.units:
+            unit = Unit.objects.filter(code=code).first()
+            self.units[code] = unit if unit is not None and unit.path.startswith(self.unit.path) else None
+        unit = self.units[code]
+        if unit is None:
+            header = self.header(UNIT)
+            p.result.fail(
+                header,
+                cell_message(
+                    p.result.row,
+                    header,
+                    _("there is no unit with code '%(code)s' under %(unit)s") % {"code": code, "unit": self.unit.name},
+                ),
+            )
+        return unit
+
+    def _unit_allowed(self, unit: Unit) -> bool:
+        if unit.pk not in self.units_allowed:
+            try:
+                require_unit(self.actor, unit)
+                self.units_allowed[unit.pk] = True
+            except DossierPermissionDenied:
+                self.units_allowed[unit.pk] = False
+        return self.units_allowed[unit.pk]
+
+    def _dossiers_chunk(self, parsed: list[ParsedRow]):
+        existing = self._load(parsed)
+        creates: list[CheckedDossier] = []
+        updates: list[CheckedUpdate] = []
+        header_id = self.header(PERSONAL_ID)
+        for p in parsed:
+            result = p.result
+            unit = self._row_unit(p)
+            if result.outcome == RowOutcome.ERROR:
+                self._mark_seen(p, result.personal_id)
+                continue
+            if self._mark_seen(p, result.personal_id):
+                continue
+            given = _content_from(p.values)
+            if result.personal_id in existing:
+                pk, number, unit_id, current = existing[result.personal_id]
+                if p.unit_code and unit is not None and unit.pk != unit_id:
+                    result.fail(
+                        self.header(UNIT),
+                        cell_message(
+                            result.row,
+                            self.header(UNIT),
+                            _("the dossier is in another unit; moving it is a transfer, not an import"),
+                        ),
+                    )
+                    continue
+                update = self._update(p, current, given)
+                if update is not None:
+                    updates.append(CheckedUpdate(dossier_id=pk, base_version=number, **update))
+                continue
+            if not self._unit_allowed(unit):
+                result.fail(
+                    header_id,
+                    cell_message(result.row, header_id, _("you may not create dossiers in %(unit)s") % {"unit": unit}),
+                )
+                continue
+            created = self._create(p, given)
+            if created is not None:
+                creates.append(CheckedDossier(unit=unit, personal_id=result.personal_id, content=created))
+        return creates, updates
+
+    def _create(self, p: ParsedRow, given: dict) -> dict | None:
+        result = p.result
+        errors: dict[str, list[str]] = {}
+        try:
+            cleaned = content_clean(given, codes=self.codes, converted=True)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+            cleaned = {}
+        require_minimum(given if errors else cleaned, errors)
+        if not errors:
+            try:
+                result.personal_id = _identity_checked_id(result.personal_id, cleaned, known_codes=self.known_codes)
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
+        if errors:
+            self._report(result, errors)
+            return None
+        result.outcome = RowOutcome.NEW
+        return cleaned
+
+    def _update(self, p: ParsedRow, current: dict, given: dict) -> dict | None:
+        result = p.result
+        content = {key: (dict(value) if isinstance(value, dict) else value) for key, value in current.items()}
+        for key, values in given.items():
+            merged = dict(content.get(key) or {})
+            merged.update(values)
+            content[key] = merged
+        candidates = sorted(key for key in given if (current.get(key) or {}) != content.get(key))
+        category = (content.get("header") or {}).get("personnel_category")
+        errors: dict[str, list[str]] = {}
+        for key in candidates:
+            try:
+                content[key] = section_clean(key, content[key], codes=self.codes, personnel_category=category)
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
+        # Compared once cleaned: "2,50" against a stored "2.50", "Có" against true are no change.
+        changed = [key for key in candidates if (current.get(key) or {}) != (content.get(key) or {})]
+        if not errors and not changed:
+            result.outcome = RowOutcome.UNCHANGED
+            return None
+        if not errors:
+            require_minimum(content, errors)
+            errors.update(content_consistency(content))
+        if not errors and "identity" in changed:
+            try:
+                _identity_checked_id(
+                    result.personal_id, content, field="identity.birth_date", known_codes=self.known_codes
+                )
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
+        if errors:
+            self._report(result, errors)
+            return None
+        result.outcome = RowOutcome.UPDATE
+        for key in changed:
+            before, after = current.get(key) or {}, content.get(key) or {}
+            for name in sorted(set(before) | set(after)):
+                if before.get(name) != after.get(name):
+                    result.changes.append(self.header(f"{key}.{name}"))
+        return {"content": content, "sections": changed}
+
+
+def _content_from(values: dict) -> dict:
+    """{"identity.full_name": …, "custom.x": …} → {"identity": {"full_name": …}, "custom": {"x": …}}."""
+    content: dict = {}
+    for key, value in values.items():
+        place = _content_place(key)
+        if place is not None:
+            content.setdefault(place[0], {})[place[1]] = value
+    return content
+
+
+@functools.cache
+def _content_place(key: str) -> tuple[str, str] | None:
+    """(section, field) of a column key, None for the columns that are not content."""
+    if key in (UNIT, PERSON_NAME) or "." not in key:
+        return None
+    section, name = key.split(".", 1)
+    return section, name
