@@ -46,6 +46,29 @@ def is_empty(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# An empty cell keeps the stored value (a sheet of a few columns must not erase the others); this
+# marker erases it. Compared folded and without spaces: "[XÓA]", "[xoá]", "[ xoa ]", "[clear]".
+CLEAR_MARKER = "[xóa]"
+CLEAR_WORDS = frozenset({"[xoa]", "[clear]"})
+
+
+class _Clear:
+    """The value of a cell that erases the stored item (``CLEAR``): never stored, never cleaned."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "CLEAR"
+
+
+CLEAR = _Clear()
+
+
+def is_clear(value) -> bool:
+    """Whether a cell holds the erase marker (``CLEAR_MARKER``, any case, accents and spacing)."""
+    return type(value) is str and "[" in value and fold(value).replace(" ", "") in CLEAR_WORDS
+
+
 def _is_number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 

@@ -187,6 +187,11 @@ class ImportSpec:
     def required_keys(self) -> list[str]:
         return [column.key for column in self.columns if column.required]
 
+    @property
+    def identifying_keys(self) -> frozenset[str]:
+        """The columns that identify a row (personal id, unit, name, natural key): never erased."""
+        return frozenset({PERSONAL_ID, UNIT, PERSON_NAME, *self.natural_key})
+
 
 def targets() -> list[tuple[str, str]]:
     """(target, title) of every target, the dossiers first, then the sections in template order."""

@@ -9,6 +9,7 @@ import functools
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from imports.cells import CLEAR
 from imports.choices import RowOutcome
 from imports.services.results import ParsedRow, cell_message
 from imports.specs import PERSON_NAME, PERSONAL_ID, UNIT
@@ -88,7 +89,7 @@ class DossierRows:
                     cell_message(result.row, header_id, _("you may not create dossiers in %(unit)s") % {"unit": unit}),
                 )
                 continue
-            created = self._create(p, given)
+            created = self._create(p, _without_clear(given) if p.cleared else given)
             if created is not None:
                 creates.append(CheckedDossier(unit=unit, personal_id=result.personal_id, content=created))
         return creates, updates
@@ -119,6 +120,10 @@ class DossierRows:
         for key, values in given.items():
             merged = dict(content.get(key) or {})
             merged.update(values)
+            if p.cleared:  # the erase marker removes the item
+                for name, value in values.items():
+                    if value is CLEAR:
+                        del merged[name]
             content[key] = merged
         candidates = sorted(key for key in given if (current.get(key) or {}) != content.get(key))
         category = (content.get("header") or {}).get("personnel_category")
@@ -128,6 +133,9 @@ class DossierRows:
                 content[key] = section_clean(key, content[key], codes=self.codes, personnel_category=category)
             except ValidationError as exc:
                 errors.update(exc.message_dict)
+            else:
+                if not content[key]:  # every item erased: an empty section is left out, as a clean content does
+                    del content[key]
         # Compared once cleaned: "2,50" against a stored "2.50", "Có" against true are no change.
         changed = [key for key in candidates if (current.get(key) or {}) != (content.get(key) or {})]
         if not errors and not changed:
@@ -172,3 +180,11 @@ def _content_place(key: str) -> tuple[str, str] | None:
         return None
     section, name = key.split(".", 1)
     return section, name
+
+
+def _without_clear(content: dict) -> dict:
+    """A new dossier's content with the erased items left out (the marker is an empty cell there)."""
+    kept = {
+        key: {name: value for name, value in values.items() if value is not CLEAR} for key, values in content.items()
+    }
+    return {key: values for key, values in kept.items() if values}

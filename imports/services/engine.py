@@ -11,7 +11,8 @@ and the catalogues read once per run:
    against the row's or the dossier's date of birth and sex; Excel's damage diagnosed), and
    must not appear twice in the file (for a section: the same natural key twice);
 3. the row becomes the dossier's next content: a new dossier, or the latest version with the
-   row's non-empty cells applied (an empty cell keeps the value), or for a section target the
+   row's non-empty cells applied (an empty cell keeps the value; ``[xóa]`` erases it, except in the
+   columns that identify the row), or for a section target the
    matching row (personal id + natural key) updated or a new row appended;
 4. that content goes through the same checks as the forms (``records.services.content``:
    catalogues in use, lengths, decimals, required items, dates that cannot all be true,
@@ -37,7 +38,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from imports.cells import CatalogueBook, convert, is_empty
+from imports.cells import CLEAR, CLEAR_MARKER, CatalogueBook, convert, is_clear, is_empty
 from imports.choices import ImportMode, RowOutcome
 from imports.readers import Table
 from imports.services.dossier_rows import DossierRows
@@ -58,6 +59,12 @@ from records.services.bulk_writes import (
 from records.services.content import CodeBook
 
 CHUNK_ROWS = 5000
+
+
+def _erase_refused() -> str:
+    return _(
+        "this column identifies the row and cannot be erased; '%(marker)s' erases a value only in the other columns"
+    ) % {"marker": CLEAR_MARKER}
 
 
 class ImportRun(DossierRows, SectionRows):
@@ -94,6 +101,7 @@ class ImportRun(DossierRows, SectionRows):
         self.known_codes = birth_place_codes()
         self.headers = {column.key: table.header[index] or column.header for index, column in columns.items()}
         self.column_items = list(columns.items())
+        self.fixed_columns = spec.identifying_keys
         self.seen: dict[object, int] = {}
         self.units: dict[str, Unit | None] = {}
         self.units_allowed: dict[int, bool] = {}
@@ -150,6 +158,7 @@ class ImportRun(DossierRows, SectionRows):
         result = RowResult(row=number)
         values: dict = {}
         raw_id = None
+        cleared = False  # a cell holds the erase marker
         formulas = self.table.formulas.get(number, ())
         width = len(cells)
         for index, column in self.column_items:
@@ -167,6 +176,15 @@ class ImportRun(DossierRows, SectionRows):
                     ),
                 )
                 continue
+            if raw.__class__ is str and "[" in raw and is_clear(raw):
+                if column.key in self.fixed_columns:
+                    result.fail(header, cell_message(number, header, _erase_refused()))
+                    if column.key == PERSONAL_ID:
+                        raw_id = raw
+                else:
+                    values[column.key] = CLEAR
+                    cleared = True
+                continue
             if column.key == PERSONAL_ID:
                 raw_id = raw
                 continue
@@ -177,7 +195,10 @@ class ImportRun(DossierRows, SectionRows):
                 continue
             if value is not None:
                 values[column.key] = value
-        parsed = ParsedRow(result=result, raw_id=raw_id, values=values)
+        parsed = ParsedRow(result=result, raw_id=raw_id, values=values, cleared=cleared)
+        if is_clear(raw_id):
+            result.personal_id = ""
+            return parsed
         if is_empty(raw_id):
             header = self.header(PERSONAL_ID)
             result.fail(header, cell_message(number, header, _("the personal identification number is missing")))

@@ -57,3 +57,4 @@ class ParsedRow:
     raw_id: object
     values: dict  # column key -> converted value
     unit_code: str = ""
+    cleared: bool = False  # a cell holds the erase marker (``imports.cells.CLEAR``)

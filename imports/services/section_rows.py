@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from imports.cells import CLEAR
 from imports.choices import RowOutcome
 from imports.services.results import ParsedRow, cell_message
 from imports.specs import PERSON_NAME, PERSONAL_ID
@@ -56,7 +57,11 @@ class SectionRows:
                     ),
                 )
                 continue
-            row_values = {key: value for key, value in p.values.items()}
+            if p.cleared:  # the erase marker: left out of the row, removed from the matched one
+                erased = [key for key, value in p.values.items() if value is CLEAR]
+                row_values = {key: value for key, value in p.values.items() if value is not CLEAR}
+            else:
+                erased, row_values = (), dict(p.values)
             try:
                 cleaned_rows = section_clean(section.key, [row_values], codes=self.codes, converted=True)
             except ValidationError as exc:
@@ -86,6 +91,8 @@ class SectionRows:
             if matches:
                 old = rows[matches[0]]
                 new = {**old, **row}
+                for name in erased:
+                    new.pop(name, None)
                 if new == old:
                     result.outcome = RowOutcome.UNCHANGED
                     continue

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from imports.cells import CLEAR_MARKER
 from imports.specs import (
     CHOICE,
     CODE,
@@ -116,6 +117,14 @@ def _rules(spec: ImportSpec) -> list[str]:
         )
     rules += [
         _("An empty cell keeps the value stored in the dossier; it never erases it."),
+        _(
+            "To erase a stored value, type %(marker)s in its cell. The columns that identify the row (%(columns)s) "
+            "cannot be erased, and a required item cannot be left empty."
+        )
+        % {
+            "marker": CLEAR_MARKER,
+            "columns": ", ".join(f"'{c.header}'" for c in spec.columns if c.key in spec.identifying_keys),
+        },
         _("Dates as dd/mm/yyyy (15/03/1990); months as mm/yyyy (09/2008) or only the year (2008)."),
         _(
             "Personal identification numbers, phone and insurance numbers are text: the columns are formatted as "
