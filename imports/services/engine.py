@@ -46,6 +46,7 @@ from imports.services.results import ImportCancelled, ParsedRow, RowResult, RunS
 from imports.services.section_rows import SectionRows
 from imports.specs import PERSONAL_ID, ColumnSpec, ImportSpec
 from portal import scoping
+from portal.legacy_text import holds_tcvn3, looks_tcvn3, may_be_tcvn3, row_is_tcvn3, tcvn3_to_unicode
 from portal.models import Unit
 from records.identity import birth_place_codes, personal_id_clean
 from records.models import Dossier, DossierVersion
@@ -106,6 +107,9 @@ class ImportRun(DossierRows, SectionRows):
         self.units: dict[str, Unit | None] = {}
         self.units_allowed: dict[int, bool] = {}
         self.failed = False  # an error was found (all-or-nothing stops writing)
+        self.tcvn3_cells = 0  # cells read as TCVN3 and converted
+        self.tcvn3_columns: set[int] = set()  # sheet columns where a cell clearly typed in TCVN3 was seen
+        self.tcvn3_example: tuple[int, str, str, str] | None = None  # (row, column, as typed, converted)
         self.written = 0
 
     # --- driving -------------------------------------------------------------------------------
@@ -142,7 +146,9 @@ class ImportRun(DossierRows, SectionRows):
             done += len(chunk)
             if self.progress is not None and self.progress(done, max(done, self.table.row_count)):
                 raise ImportCancelled
-        return RunSummary(results=results, written=self.written)
+        return RunSummary(
+            results=results, written=self.written, tcvn3_cells=self.tcvn3_cells, tcvn3_example=self.tcvn3_example
+        )
 
     def header(self, key: str) -> str:
         if key in self.headers:
@@ -155,6 +161,9 @@ class ImportRun(DossierRows, SectionRows):
     # --- cells ---------------------------------------------------------------------------------
 
     def _parse(self, number: int, cells: list) -> ParsedRow:
+        legacy_row = row_is_tcvn3(cells)
+        if legacy_row or self.tcvn3_columns:
+            cells = self._from_tcvn3(number, cells, legacy_row=legacy_row)
         result = RowResult(row=number)
         values: dict = {}
         raw_id = None
@@ -211,6 +220,28 @@ class ImportRun(DossierRows, SectionRows):
                 result.fail(header, cell_message(number, header, message))
             result.personal_id = str(raw_id)[:40]
         return parsed
+
+    def _from_tcvn3(self, number: int, cells: list, *, legacy_row: bool) -> list:
+        """The row's cells with the text typed in TCVN3 converted (``portal.legacy_text``): in a row
+        with clear evidence, a cell that holds a sign of it; in a column where clear evidence was
+        seen, any cell that may be TCVN3 ("Sè" = Số). Counted; the first one is the example the
+        job's message shows. The erase marker is left as it is."""
+        cells = list(cells)
+        width = len(cells)
+        if legacy_row:
+            for index, _column in self.column_items:
+                if index < width and cells[index].__class__ is str and looks_tcvn3(cells[index]):
+                    self.tcvn3_columns.add(index)
+        for index, column in self.column_items:
+            raw = cells[index] if index < width else None
+            if raw.__class__ is not str or is_clear(raw):
+                continue
+            if (legacy_row and holds_tcvn3(raw)) or (index in self.tcvn3_columns and may_be_tcvn3(raw)):
+                cells[index] = tcvn3_to_unicode(raw)
+                self.tcvn3_cells += 1
+                if self.tcvn3_example is None:
+                    self.tcvn3_example = (number, self.headers[column.key], raw, cells[index])
+        return cells
 
     def _load(self, parsed: list[ParsedRow]) -> dict[str, tuple]:
         """{personal id: (pk, latest_version, unit_id, content)} of the chunk's existing dossiers

@@ -48,6 +48,7 @@ from imports.services.outcomes import job_set, outcome_store
 from imports.services.results import ImportCancelled
 from imports.specs import PERSONAL_ID, ColumnSpec, ImportSpec, UnknownTarget, header_index, header_key, import_spec
 from portal import scoping
+from portal.legacy_text import may_be_tcvn3, row_is_tcvn3, tcvn3_to_unicode
 from records.choices import VersionSource
 from records.services.bulk import statistics_refresh
 from records.services.common import require_unit
@@ -71,19 +72,28 @@ def columns_match(
     """{sheet column index: column} for ``header``, and the headers not used.
 
     A saved ``mapping`` wins; then each column's header in any language, its key, and the
-    known synonyms, all compared folded (``header_key``). Raises ``FileRefused`` when the
-    personal id column is missing or two sheet columns name the same column."""
+    known synonyms, all compared folded (``header_key``). In a header row typed in TCVN3, a title
+    that matches only when read as Unicode is matched so, and replaced in ``header`` by that
+    reading. Raises ``FileRefused`` when the personal id column is missing or two sheet columns
+    name the same column."""
     index = header_index(spec)
     saved = {header_key(k): v for k, v in (mapping.columns if mapping else {}).items()}
     by_key = {column.key: column for column in spec.columns}
     used: dict[int, ColumnSpec] = {}
     ignored: list[str] = []
     first: dict[str, int] = {}
+    legacy = row_is_tcvn3(header)
     for position, title in enumerate(header):
         if not str(title or "").strip():
             continue
         folded = header_key(title)
         key = saved.get(folded) or index.get(folded)
+        if key is None and legacy and isinstance(title, str) and may_be_tcvn3(title):
+            # A header row typed in TCVN3 (.VnTime): the title read as Unicode, which is then shown.
+            converted = tcvn3_to_unicode(title)
+            key = saved.get(header_key(converted)) or index.get(header_key(converted))
+            if key is not None:
+                header[position] = title = converted
         if key not in by_key:
             ignored.append(str(title))
             continue

@@ -61,7 +61,7 @@ def outcome_store(job: ImportJob, table: Table, summary: RunSummary, *, status: 
         "rows_error": len(failed),
         "dossiers_written": summary.written,
         "error_file": error_path,
-        "message": _outcome_message(status, summary, len(failed)),
+        "message": _outcome_message(status, summary, len(failed)) + _tcvn3_note(summary),
     }
     if commit and status == ImportStatus.DONE:
         values["imported_at"] = now
@@ -107,3 +107,14 @@ def _outcome_message(status: str, summary: RunSummary, failed: int) -> str:
             % counts
         )
     return _("Imported: %(new)s new, %(updated)s updates, %(unchanged)s unchanged.") % counts
+
+
+def _tcvn3_note(summary: RunSummary) -> str:
+    """What the clerk should know of the cells read as TCVN3 (``portal.legacy_text``), with one example."""
+    if not summary.tcvn3_cells:
+        return ""
+    row, column, typed, converted = summary.tcvn3_example
+    return " " + _(
+        "%(count)s cells were typed in the old TCVN3 (ABC, .VnTime) encoding and were read as Unicode, e.g. row "
+        "%(row)s, column '%(column)s': '%(typed)s' became '%(converted)s'."
+    ) % {"count": summary.tcvn3_cells, "row": row, "column": column, "typed": typed[:60], "converted": converted[:60]}

@@ -31,6 +31,8 @@ class RowResult:
 class RunSummary:
     results: list[RowResult]
     written: int = 0  # dossiers written (created or given a version)
+    tcvn3_cells: int = 0  # cells typed in TCVN3 (ABC) and read as Unicode
+    tcvn3_example: tuple[int, str, str, str] | None = None  # (row, column, as typed, converted)
 
     def count(self, outcome: str) -> int:
         return sum(1 for result in self.results if result.outcome == outcome)
