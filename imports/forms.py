@@ -121,6 +121,9 @@ class ImportUploadForm(forms.Form):
         return [field for field in self.visible_fields() if field.name != "publish" or self.can_publish]
 
 
+LATEST, APPROVED = "latest", "approved"  # what an export holds (``ExportForm.content``)
+
+
 class ExportForm(forms.Form):
     """What to export (``imports.exports.responses.export_response``); the columns offered are those of the
     chosen target that ``user`` may read."""
@@ -136,6 +139,22 @@ class ExportForm(forms.Form):
         ),
     )
     fmt = forms.ChoiceField(label=_("Format"), choices=[(fmt, fmt) for fmt in FORMATS], initial="xlsx")
+    content = forms.ChoiceField(
+        label=_("Content"),
+        widget=forms.RadioSelect,
+        choices=[
+            (LATEST, _("Latest, with the changes awaiting approval (to correct and import again)")),
+            (
+                APPROVED,
+                _(
+                    "Approved only, as the head of the unit approved it (to read; imported again it would undo "
+                    "the changes awaiting approval)"
+                ),
+            ),
+        ],
+        initial=LATEST,
+        required=False,  # absent: the latest content
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -34,7 +34,7 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from imports.choices import ACTIVE_STATUSES, ImportMode, ImportStatus, RowOutcome
 from imports.exports.responses import export_response
 from imports.exports.xlsx import XLSX_CONTENT_TYPE
-from imports.forms import ExportForm, ImportUploadForm
+from imports.forms import APPROVED, ExportForm, ImportUploadForm
 from imports.models import ImportJob
 from imports.selectors import (
     access_import_job,
@@ -358,6 +358,7 @@ class ExportView(ImportsMixin, TemplateView):
                     unit=data["unit"],
                     columns=data["columns"],
                     fmt=data["fmt"],
+                    approved=data["content"] == APPROVED,
                 )
             except PermissionDenied as exc:
                 return forbidden(request, str(exc))

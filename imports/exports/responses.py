@@ -20,8 +20,11 @@ from records.sections import SECTION_BY_KEY
 FORMATS = ("xlsx", "csv")
 
 
-def export_filename(*, target: str, unit=None, fmt: str = "xlsx", on: datetime.date | None = None) -> str:
-    """``ho-so-<unit code>-<dd-mm-yyyy>.xlsx``; a section adds its name (``ho-so-<unit>-<section>-…``)."""
+def export_filename(
+    *, target: str, unit=None, fmt: str = "xlsx", on: datetime.date | None = None, approved: bool = False
+) -> str:
+    """``ho-so-<unit code>-<dd-mm-yyyy>.xlsx``; a section adds its name (``ho-so-<unit>-<section>-…``),
+    the approved content only ``da-duyet`` before the date."""
     day = (on or timezone.localdate()).strftime("%d-%m-%Y")
     parts = ["ho-so"]
     if unit is not None:
@@ -29,24 +32,29 @@ def export_filename(*, target: str, unit=None, fmt: str = "xlsx", on: datetime.d
     if target != DOSSIERS:
         section = SECTION_BY_KEY.get(target)
         parts.append(slugify(fold(str(section.title)))[:40] if section else target)
+    if approved:
+        parts.append("da-duyet")
     parts.append(day)
     return "-".join(part for part in parts if part) + f".{fmt}"
 
 
-def export_response(*, user, target: str, unit, columns: list[str] | None, fmt: str) -> StreamingHttpResponse:
-    """The export of ``target`` for ``user`` (``export_rows``) as a streamed download, xlsx or csv.
+def export_response(
+    *, user, target: str, unit, columns: list[str] | None, fmt: str, approved: bool = False
+) -> StreamingHttpResponse:
+    """The export of ``target`` for ``user`` (``export_rows``; ``approved``: the approved content
+    only) as a streamed download, xlsx or csv.
 
     Raises ``ValidationError`` for an unknown format, target or column (before anything is sent)."""
     if fmt not in FORMATS:
         raise ValidationError({"fmt": _("Unknown export format '%(format)s' (xlsx or csv).") % {"format": fmt}})
-    chosen, rows = export_rows(user=user, target=target, unit=unit, columns=columns)
+    chosen, rows = export_rows(user=user, target=target, unit=unit, columns=columns, approved=approved)
     if fmt == "xlsx":
         stream = export_xlsx_stream(chosen, rows, sheet_name=import_spec(target).sheet_name)
         content_type = XLSX_CONTENT_TYPE
     else:
         stream = export_csv_stream(chosen, rows)
         content_type = CSV_CONTENT_TYPE
-    filename = export_filename(target=target, unit=unit, fmt=fmt)
+    filename = export_filename(target=target, unit=unit, fmt=fmt, approved=approved)
     return StreamingHttpResponse(
         stream, content_type=content_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )

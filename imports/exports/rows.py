@@ -105,8 +105,13 @@ def export_rows(
     unit=None,
     columns: list[str] | None = None,
     filters: DossierFilters | None = None,
+    approved: bool = False,
 ) -> tuple[list[ColumnSpec], Iterator[list]]:
     """The columns and the rows (lists of cell values) of an export of ``target``.
+
+    By default a dossier with a change awaiting approval is exported with that change (its latest
+    version: what an import compares with, so the file imports back unchanged); ``approved``
+    exports the approved content only (the live rows), e.g. for a list handed to the leaders.
 
     ``user``: whose scope applies (``dossier_list``: what they may view); None is the system
     (every dossier). ``unit``: only dossiers in its subtree; ``filters``: the dossier list's
@@ -120,8 +125,8 @@ def export_rows(
     if unit is not None:
         dossiers = dossiers.filter(scoping.subtree_condition(Dossier, "unit_path", unit.path))
     if spec.target == DOSSIERS:
-        return chosen, _dossier_rows(dossiers, chosen)
-    return chosen, _section_rows(dossiers, spec, chosen)
+        return chosen, _dossier_rows(dossiers, chosen, approved=approved)
+    return chosen, _section_rows(dossiers, spec, chosen, approved=approved)
 
 
 def _cell_converter(column: ColumnSpec) -> Callable:
@@ -197,9 +202,9 @@ def _latest_contents(dossier_ids: list[int]) -> dict[int, dict]:
 _VERSION_FIELDS = ("pk", "live_version", "latest_version")
 
 
-def _dossier_rows(dossiers, columns: list[ColumnSpec]) -> Iterator[list]:
-    """One row per dossier: its live row, or the content of its latest version when a change
-    awaits approval (what the import compares with), read a batch at a time."""
+def _dossier_rows(dossiers, columns: list[ColumnSpec], *, approved: bool) -> Iterator[list]:
+    """One row per dossier: its live row, or (unless ``approved``) the content of its latest
+    version when a change awaits approval (what the import compares with), a batch at a time."""
     fields = list(_VERSION_FIELDS)
     live_getters: list[Callable] = []
     content_getters: list[Callable] = []
@@ -221,7 +226,7 @@ def _dossier_rows(dossiers, columns: list[ColumnSpec]) -> Iterator[list]:
     custom_index = len(fields) - 1
     rows = dossiers.values_list(*fields).iterator(chunk_size=BATCH)
     for batch in _batches(rows, BATCH):
-        contents = _latest_contents([values[0] for values in batch if values[1] != values[2]])
+        contents = {} if approved else _latest_contents([values[0] for values in batch if values[1] != values[2]])
         for values in batch:
             content = contents.get(values[0])
             if content is None:
@@ -243,9 +248,10 @@ def _content_getter(section: str, name: str, convert: Callable) -> Callable:
     return lambda values, content: convert((content.get(section) or {}).get(name))
 
 
-def _section_rows(dossiers, spec: ImportSpec, columns: list[ColumnSpec]) -> Iterator[list]:
+def _section_rows(dossiers, spec: ImportSpec, columns: list[ColumnSpec], *, approved: bool) -> Iterator[list]:
     """The section's rows of each scoped dossier, in the dossiers' order: the live rows (one
-    query per batch of dossiers), or the latest version's rows when a change awaits approval."""
+    query per batch of dossiers), or (unless ``approved``) the latest version's rows when a change
+    awaits approval."""
     section = SECTION_BY_KEY[spec.section]
     own = [(index, column.field, _cell_converter(column)) for index, column in enumerate(columns)]
     own = [item for item in own if columns[item[0]].key not in (PERSONAL_ID, PERSON_NAME)]
@@ -255,8 +261,8 @@ def _section_rows(dossiers, spec: ImportSpec, columns: list[ColumnSpec]) -> Iter
     name_at = next((i for i, column in enumerate(columns) if column.key == PERSON_NAME), None)
     people = dossiers.values_list(*_VERSION_FIELDS, "personal_id", "full_name").iterator(chunk_size=BATCH)
     for batch in _batches(people, BATCH):
-        live = [values[0] for values in batch if values[1] == values[2]]
-        contents = _latest_contents([values[0] for values in batch if values[1] != values[2]])
+        live = [values[0] for values in batch if approved or values[1] == values[2]]
+        contents = {} if approved else _latest_contents([values[0] for values in batch if values[1] != values[2]])
         live_rows: dict[int, list[tuple]] = {}
         if live:
             query = (

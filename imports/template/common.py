@@ -14,6 +14,6 @@ BOLD = Font(bold=True)
 REQUIRED_FONT = Font(bold=True, color="C00000")
 
 
-def _list_key(column: ColumnSpec) -> str:
+def list_key(column: ColumnSpec) -> str:
     """Columns sharing a catalogue share its list; a choice column has a list of its own."""
     return f"catalogue:{column.catalogue}" if column.kind == CODE else f"choice:{column.key}"

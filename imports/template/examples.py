@@ -19,7 +19,7 @@ from imports.specs import (
     ColumnSpec,
     ImportSpec,
 )
-from imports.template.common import _list_key
+from imports.template.common import list_key
 
 # The example person: a man born in 1990 whose birth was registered in Hồ Chí Minh City (079),
 # so the example id, date of birth and sex agree (``records.identity.personal_id_clean``).
@@ -164,14 +164,14 @@ def example_value(spec: ImportSpec, column: ColumnSpec, book_options: dict[str, 
         value = EXAMPLES.get(f"{spec.section}:{column.field}")
     if value is None and column.key in custom_examples:
         if column.kind == CODE:
-            values = book_options.get(_list_key(column)) or [None]
+            values = book_options.get(list_key(column)) or [None]
             return values[0]
         return KIND_EXAMPLES.get(column.kind, KIND_EXAMPLES[TEXT])
     if value is None:
         return None
     if column.kind == CODE:
         # "code - label" as in the dropdown; a code no longer in use falls back to the first entry.
-        values = book_options.get(_list_key(column), [])
+        values = book_options.get(list_key(column), [])
         shown = next((text for text in values if text.split(" - ", 1)[0] == value), None)
         return shown or (values[0] if values else None)
     return value

@@ -29,7 +29,7 @@ from imports.specs import (
     ColumnSpec,
     ImportSpec,
 )
-from imports.template.common import BOLD, DATE_FORMAT, HEADER_FILL, REQUIRED_FONT, TEXT_FORMAT, _list_key
+from imports.template.common import BOLD, DATE_FORMAT, HEADER_FILL, REQUIRED_FONT, TEXT_FORMAT, list_key
 from imports.template.examples import example_value
 from portal.models import CatalogueKind
 
@@ -74,7 +74,7 @@ def _format_text(column: ColumnSpec) -> str:
 
 def _allowed_text(column: ColumnSpec, options: dict[str, list[str]], names: dict[str, str]) -> str:
     if column.kind == CODE:
-        values = options.get(_list_key(column), [])
+        values = options.get(list_key(column), [])
         name = names.get(column.catalogue, column.catalogue)
         if not values:
             return _("Catalogue '%(name)s' (no entry in use)") % {"name": name}

@@ -26,7 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from imports.cells import CatalogueBook
 from imports.specs import CHOICE, CODE, DATE, ColumnSpec, ImportSpec, import_spec
-from imports.template.common import BOLD, DATE_FORMAT, HEADER_FILL, REQUIRED_FONT, TEXT_FORMAT, _list_key
+from imports.template.common import BOLD, DATE_FORMAT, HEADER_FILL, REQUIRED_FONT, TEXT_FORMAT, list_key
 from imports.template.examples import EXAMPLE_CATEGORY
 from imports.template.instructions import _format_text, _write_instructions
 from portal.models import CatalogueKind
@@ -94,7 +94,7 @@ def _options(spec: ImportSpec, book: CatalogueBook) -> dict[str, list[str]]:
     """{list key: the values offered}: "code - label" for a catalogue, the labels for a choice."""
     options: dict[str, list[str]] = {}
     for column in spec.columns:
-        key = _list_key(column)
+        key = list_key(column)
         if key in options:
             continue
         if column.kind == CODE and column.catalogue:
@@ -116,7 +116,7 @@ def _write_lists(sheet, spec: ImportSpec, options: dict[str, list[str]]) -> dict
     )
     titles = {}
     for column in spec.columns:
-        key = _list_key(column)
+        key = list_key(column)
         if key not in titles:
             titles[key] = names.get(column.catalogue, column.catalogue) if column.kind == CODE else column.header
     ranges: dict[str, str] = {}
@@ -158,7 +158,7 @@ def _write_data_sheet(sheet, spec: ImportSpec, ranges: dict[str, str]) -> None:
             dimension.number_format = TEXT_FORMAT
         elif column.kind == DATE:
             dimension.number_format = DATE_FORMAT
-        list_range = ranges.get(_list_key(column)) if column.kind in (CODE, CHOICE) else None
+        list_range = ranges.get(list_key(column)) if column.kind in (CODE, CHOICE) else None
         if list_range:
             validation = DataValidation(
                 type="list",

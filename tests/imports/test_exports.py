@@ -291,6 +291,21 @@ def test_cells_are_written_as_the_import_reads_them(people, province):
 
 
 @pytest.mark.django_db
+def test_the_approved_content_only_leaves_out_the_changes_awaiting_approval(people, province):
+    columns, rows = rows_of(user=None, target="dossiers", unit=province["root"], approved=True)
+    rows = by_id(columns, rows)
+    # Bình's step 4 and Cường's new name await approval: the approved content is exported.
+    assert (rows[BINH]["salary.salary_step"], rows[BINH]["salary.salary_coefficient"]) == (3, "3,00")
+    assert rows[CUONG]["identity.full_name"] == Dossier.objects.get(personal_id=CUONG).full_name != "Lê Minh Cường"
+    assert rows[THANG]["salary.salary_step"] == 3  # no pending change: the same either way
+    _columns, history = rows_of(user=None, target="work_history", unit=province["root"], approved=True)
+    assert {row[1] for row in history if row[0] == CUONG} == {Dossier.objects.get(personal_id=CUONG).full_name}
+    # The default stays the latest content (what an import compares with).
+    columns, rows = rows_of(user=None, target="dossiers", unit=province["root"])
+    assert by_id(columns, rows)[BINH]["salary.salary_step"] == 4
+
+
+@pytest.mark.django_db
 def test_xlsx_parses_back(people, province):
     columns, rows = export_rows(user=None, target="dossiers", unit=province["root"])
     data = b"".join(export_xlsx_stream(columns, rows, sheet_name=import_spec("dossiers").sheet_name))
@@ -458,6 +473,10 @@ def test_response_is_a_named_streamed_download(people, province, admin_user):
     )
     with pytest.raises(ValidationError):
         export_response(user=admin_user, target="dossiers", unit=province["root"], columns=None, fmt="pdf")
+    response = export_response(
+        user=admin_user, target="dossiers", unit=province["noi_vu"], columns=None, fmt="csv", approved=True
+    )
+    assert response["Content-Disposition"] == f'attachment; filename="ho-so-000.00.05.H20-da-duyet-{day}.csv"'
 
 
 @pytest.mark.django_db
@@ -476,6 +495,13 @@ def test_command_writes_the_file(people, province, tmp_path):
     lines = out.read_bytes().decode("utf-8-sig").splitlines()
     assert len(lines) == 2 and lines[1].startswith(DUNG)
     assert lines[0].count(",") >= 3  # id, from, workplace (quoted header with a comma) and title
+    out = tmp_path / "da-duyet.csv"
+    for flags, step in (([], "4"), (["--approved"], "3")):
+        call_command(
+            "export_records", "--unit", "000.00.05.H20", "--out", str(out), "--columns", "salary.salary_step", *flags
+        )
+        lines = dict(line.split(",", 1) for line in out.read_bytes().decode("utf-8-sig").splitlines()[1:])
+        assert lines[BINH] == step  # Bình's step 4 awaits approval
 
 
 @pytest.mark.django_db

@@ -398,6 +398,20 @@ def test_export_of_the_clerks_unit(world):
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     content = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "087090000123" in content and "Nguyễn Văn Thắng" in content
+    # The approved content only: chosen on the page, named in the file.
+    assert [value for value, _label in form.fields["content"].choices] == ["latest", "approved"]
+    approved = client.get(
+        reverse("imports_exports:export"),
+        {
+            "target": "dossiers",
+            "unit": world["noi_vu"].pk,
+            "columns": ["identity.full_name"],
+            "fmt": "csv",
+            "content": "approved",
+        },
+    )
+    assert approved.status_code == 200 and "-da-duyet-" in approved["Content-Disposition"]
+    assert "Nguyễn Văn Thắng" in b"".join(approved.streaming_content).decode("utf-8-sig")
 
     # Another department's unit is not a choice: the form says so and nothing is exported.
     refused = client.get(

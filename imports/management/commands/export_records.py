@@ -39,6 +39,11 @@ class Command(BaseCommand):
         parser.add_argument("--columns", default="", help="Column keys separated by commas (default: all).")
         parser.add_argument("--format", dest="fmt", default="", help="xlsx or csv (default: from the file name).")
         parser.add_argument("--as", dest="as_user", default="", help="Read as this account (default: the system).")
+        parser.add_argument(
+            "--approved",
+            action="store_true",
+            help="The approved content only (default: with the changes awaiting approval, as an import compares).",
+        )
 
     def handle(self, *args, **options):
         out = Path(options["out"])
@@ -55,7 +60,9 @@ class Command(BaseCommand):
         user = self._user(options["as_user"])
         columns = [key.strip() for key in options["columns"].split(",") if key.strip()] or None
         try:
-            chosen, rows = export_rows(user=user, target=options["target"], unit=units[0], columns=columns)
+            chosen, rows = export_rows(
+                user=user, target=options["target"], unit=units[0], columns=columns, approved=options["approved"]
+            )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         counted = _Counter(rows)
