@@ -161,9 +161,8 @@ class ImportRun(DossierRows, SectionRows):
     # --- cells ---------------------------------------------------------------------------------
 
     def _parse(self, number: int, cells: list) -> ParsedRow:
-        legacy_row = row_is_tcvn3(cells)
-        if legacy_row or self.tcvn3_columns:
-            cells = self._from_tcvn3(number, cells, legacy_row=legacy_row)
+        if row_is_tcvn3(cells):
+            cells = self._from_tcvn3(number, cells)
         result = RowResult(row=number)
         values: dict = {}
         raw_id = None
@@ -221,22 +220,22 @@ class ImportRun(DossierRows, SectionRows):
             result.personal_id = str(raw_id)[:40]
         return parsed
 
-    def _from_tcvn3(self, number: int, cells: list, *, legacy_row: bool) -> list:
-        """The row's cells with the text typed in TCVN3 converted (``portal.legacy_text``): in a row
-        with clear evidence, a cell that holds a sign of it; in a column where clear evidence was
-        seen, any cell that may be TCVN3 ("Sè" = Số). Counted; the first one is the example the
-        job's message shows. The erase marker is left as it is."""
+    def _from_tcvn3(self, number: int, cells: list) -> list:
+        """The cells of a row with clear evidence of TCVN3 (``portal.legacy_text``), converted: a
+        cell that holds a sign of it, and, in a column where clear evidence was seen (in this row
+        or an earlier one), any cell that may be TCVN3 ("Lý Tó" = Lý Tú). A row without evidence is
+        never touched, so a name typed in Unicode below TCVN3 rows ("Tô Hoài") stays as it is. The
+        erase marker is left as it is. Counted; the first one is the example the job's message shows."""
         cells = list(cells)
         width = len(cells)
-        if legacy_row:
-            for index, _column in self.column_items:
-                if index < width and cells[index].__class__ is str and looks_tcvn3(cells[index]):
-                    self.tcvn3_columns.add(index)
+        for index, _column in self.column_items:
+            if index < width and cells[index].__class__ is str and looks_tcvn3(cells[index]):
+                self.tcvn3_columns.add(index)
         for index, column in self.column_items:
             raw = cells[index] if index < width else None
             if raw.__class__ is not str or is_clear(raw):
                 continue
-            if (legacy_row and holds_tcvn3(raw)) or (index in self.tcvn3_columns and may_be_tcvn3(raw)):
+            if holds_tcvn3(raw) or (index in self.tcvn3_columns and may_be_tcvn3(raw)):
                 cells[index] = tcvn3_to_unicode(raw)
                 self.tcvn3_cells += 1
                 if self.tcvn3_example is None:

@@ -59,25 +59,30 @@ def test_a_unicode_sheet_is_read_as_it_is(units, system_admin):
     assert (identity["full_name"], identity["other_names"]) == ("Müller Văn An", "Tô Hoài")
 
 
-def test_only_the_columns_shown_to_be_tcvn3_are_converted_in_rows_without_evidence(units, system_admin):
+def test_ambiguous_cells_are_converted_only_in_rows_with_evidence_and_columns_shown_to_be_tcvn3(units, system_admin):
     headers = [*HEADERS, "Các tên gọi khác", "Nơi sinh"]
     rows = [
+        # Clear evidence in the name and other-names columns; "Müller" in this row was typed in
+        # TCVN3 as well, so its "ü" is the letter ỹ.
         [*person_row(person_id(5), name=tcvn3("Nguyễn Văn Thắng")), tcvn3("Văn Hai"), "Müller"],
-        # No clear evidence in this row: "Tó" (Tú) in the name column, shown to be TCVN3 by the row
-        # above, is converted; the erase marker is left as typed; "Müller" in a column never shown
-        # to be TCVN3 stays.
-        [*person_row(person_id(6), name=tcvn3("Lý Tú")), "[xóa]", "Müller"],
+        # "Lý Tó" (Lý Tú) alone is no evidence, but the row has some ("Hµ Néi") and the name column
+        # was shown to be TCVN3 above: converted. The erase marker is left as typed.
+        [*person_row(person_id(6), name=tcvn3("Lý Tú")), "[xóa]", tcvn3("Hà Nội")],
+        # A row typed in Unicode below: no evidence in it, so nothing is converted, although "Tô Hoài"
+        # would read as TCVN3 in a column known to be TCVN3 (it would become "Tụ HoỔi").
+        [*person_row(person_id(7), name="Tô Hoài"), "Hà Tiên", "Müller"],
     ]
-    assert rows[1][1] == "Lý Tó"
+    assert (rows[1][1], rows[1][8]) == ("Lý Tó", "Hµ Néi")
     job, outcomes = run_job(
         actor=system_admin, unit=units["a"], content=workbook(rows, headers), commit=True, publish=True
     )
     assert job.status == ImportStatus.DONE, job.message
-    assert [outcome.outcome for outcome in outcomes] == [RowOutcome.NEW, RowOutcome.NEW]
-    first = Dossier.objects.get(personal_id=person_id(5)).versions.get().content["identity"]
-    second = Dossier.objects.get(personal_id=person_id(6)).versions.get().content["identity"]
-    # In the row with clear evidence "Müller" is converted too: typed beside TCVN3, its "ü" is ỹ.
+    assert [outcome.outcome for outcome in outcomes] == [RowOutcome.NEW] * 3
+    first, second, third = (
+        Dossier.objects.get(personal_id=person_id(number)).versions.get().content["identity"] for number in (5, 6, 7)
+    )
     assert (first["full_name"], first["other_names"], first["birth_place"]) == ("Nguyễn Văn Thắng", "Văn Hai", "Mỹller")
-    assert (second["full_name"], second["birth_place"]) == ("Lý Tú", "Müller")
+    assert (second["full_name"], second["birth_place"]) == ("Lý Tú", "Hà Nội")
     assert "other_names" not in second
-    assert "4 cells were typed in the old TCVN3" in job.message
+    assert (third["full_name"], third["other_names"], third["birth_place"]) == ("Tô Hoài", "Hà Tiên", "Müller")
+    assert "5 cells were typed in the old TCVN3" in job.message

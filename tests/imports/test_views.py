@@ -271,6 +271,11 @@ def test_cancel_a_queued_job_and_the_worker_leaves_it(world, django_capture_on_c
     page = client.get(reverse("imports_jobs:job", args=[job.pk]))
     assert reverse("imports_jobs:cancel", args=[job.pk]) in page.content.decode()
     assert "Đang chờ tiến trình chạy nền…" in text(page)
+    # Without JavaScript the progress does not update itself: a link reloads the page.
+    assert (
+        f'<noscript><p><a href="{reverse("imports_jobs:job", args=[job.pk])}">Tải lại trang này'
+        in page.content.decode()
+    )
 
     response = client.post(reverse("imports_jobs:cancel", args=[job.pk]), follow=True)
     assert "Đã hủy; không ghi dữ liệu nào." in text(response)
