@@ -124,8 +124,10 @@ class DossierRows:
                 for name, value in values.items():
                     if value is CLEAR:
                         del merged[name]
+                if not merged and key not in current:
+                    continue  # erasing in a section the dossier does not have: nothing to keep
             content[key] = merged
-        candidates = sorted(key for key in given if (current.get(key) or {}) != content.get(key))
+        candidates = sorted(key for key in given if (current.get(key) or {}) != (content.get(key) or {}))
         category = (content.get("header") or {}).get("personnel_category")
         errors: dict[str, list[str]] = {}
         for key in candidates:

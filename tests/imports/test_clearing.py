@@ -156,3 +156,15 @@ def test_the_template_tells_how_to_erase_and_which_columns_cannot_be(units):
         "Để xóa một giá trị đang lưu, hãy gõ [xóa] vào ô đó. Không thể xóa các cột xác định dòng "
         "('Số định danh cá nhân', 'Họ và tên cán bộ', 'Từ', 'Cơ quan, đơn vị'), và không thể để trống một mục bắt buộc."
     ) in rules
+
+
+def test_erasing_in_a_section_the_dossier_lacks_leaves_no_empty_section(units, system_admin, dossier_a):
+    assert "background" not in BASE_CONTENT  # the dossier has no item of section 2x (background)
+    content = workbook(
+        [[MAN_1990, "0912345678", "[xóa]"]], ["Số CCCD", "Số điện thoại", "Thành phần gia đình xuất thân"]
+    )
+    job, [row] = run_job(actor=system_admin, unit=units["a"], content=content, commit=True, publish=True)
+    assert (job.status, row.outcome, row.changes) == (ImportStatus.DONE, RowOutcome.UPDATE, ["Số điện thoại"])
+    version = Dossier.objects.get(pk=dossier_a.pk).versions.get(number=2)
+    assert "background" not in version.content  # not an empty section: the canonical form leaves those out
+    assert version.content["identity"]["phone"] == "0912345678"
