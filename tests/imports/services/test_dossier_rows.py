@@ -1,0 +1,86 @@
+"""imports/services/dossier_rows.py (with the engine's load): scoping of the dossiers target — dossiers
+of other units, unit codes outside the job's unit, no move by import, sub-unit clerks."""
+
+from __future__ import annotations
+
+import pytest
+
+from imports.choices import ImportMode, RowOutcome
+from records.models import Dossier
+from tests.imports.conftest import (
+    HEADERS,
+    MAN_1990,
+    WOMAN_1985,
+    person_id,
+    person_row,
+    row_messages,
+    run_job,
+    workbook,
+)
+from tests.imports.services.conftest import outcomes
+
+pytestmark = pytest.mark.django_db
+
+
+# --- scoping --------------------------------------------------------------------------------------
+
+
+def test_a_dossier_of_another_unit_is_a_row_error_and_is_not_written(units, clerk, dossier_b):
+    content = workbook(
+        [
+            person_row(WOMAN_1985, "Trần Thị Hoa", sex="Nữ", birth="08/03/1985", phone="0912345678"),
+            person_row(person_id(1)),
+        ]
+    )
+    _job, rows = run_job(actor=clerk, unit=units["a"], content=content, commit=True, mode=ImportMode.VALID)
+    assert outcomes(rows) == [(2, "error"), (3, "new")]
+    assert row_messages(rows[0]) == [
+        f"Row 2, column 'Số CCCD': the dossier with personal identification number {WOMAN_1985} belongs to a unit "
+        "outside your scope; it can be moved only by a transfer."
+    ]
+    dossier = Dossier.objects.get(pk=dossier_b.pk)
+    assert (dossier.unit, dossier.latest_version) == (units["b"], 1)
+    assert dossier.versions.count() == 1
+
+
+def test_a_unit_code_outside_the_jobs_unit_is_a_row_error(units, clerk):
+    headers = [*HEADERS, "Mã đơn vị"]
+    content = workbook(
+        [
+            [*person_row(person_id(1)), units["b"].code],  # Sở Tài chính: not under Sở Nội vụ
+            [*person_row(person_id(2)), "000.99.99.H20"],  # no such unit
+            [*person_row(person_id(3)), units["a_child"].code],  # Chi cục, under Sở Nội vụ
+            [*person_row(person_id(4)), ""],  # the job's unit
+        ],
+        headers,
+    )
+    _job, rows = run_job(actor=clerk, unit=units["a"], content=content, commit=True, mode=ImportMode.VALID)
+    assert outcomes(rows) == [(2, "error"), (3, "error"), (4, "new"), (5, "new")]
+    assert row_messages(rows[0]) == [
+        f"Row 2, column 'Mã đơn vị': there is no unit with code '{units['b'].code}' under Sở Nội vụ."
+    ]
+    assert row_messages(rows[1])[0].startswith("Row 3, column 'Mã đơn vị': there is no unit with code '000.99.99.H20'")
+    assert dict(Dossier.objects.values_list("personal_id", "unit")) == {
+        person_id(3): units["a_child"].pk,
+        person_id(4): units["a"].pk,
+    }
+
+
+def test_an_import_does_not_move_a_dossier_to_another_unit(units, clerk, dossier_a):
+    headers = [*HEADERS, "Mã đơn vị"]
+    content = workbook([[*person_row(MAN_1990, phone="0912345678"), units["a_child"].code]], headers)
+    _job, [row] = run_job(actor=clerk, unit=units["a"], content=content)
+    assert row_messages(row) == [
+        "Row 2, column 'Mã đơn vị': the dossier is in another unit; moving it is a transfer, not an import."
+    ]
+
+
+def test_a_clerk_of_a_sub_unit_cannot_reach_the_parent_units_dossiers(units, dossier_a):
+    from portal.choices import Role
+    from tests.permissions import make_account
+
+    sub_clerk = make_account("tccb.chicuc", unit=units["a_child"], role=Role.HR_CLERK)
+    content = workbook([person_row(MAN_1990, phone="0912345678")])
+    _job, [row] = run_job(actor=sub_clerk, unit=units["a_child"], content=content, commit=True, mode=ImportMode.VALID)
+    assert row.outcome == RowOutcome.ERROR and "outside your scope" in row_messages(row)[0]
+    assert Dossier.objects.get(pk=dossier_a.pk).latest_version == 1
