@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from portal.text import fold
 
@@ -232,7 +233,10 @@ def _calamine_table(
                     "Row %(row)s: the header cells %(range)s are merged. Unmerge them and give every column its own "
                     "header in one row."
                 )
-                % {"row": header_row, "range": f"{_letters(left)}{top + 1}:{_letters(right)}{bottom + 1}"}
+                % {
+                    "row": header_row,
+                    "range": f"{get_column_letter(left + 1)}{top + 1}:{get_column_letter(right + 1)}{bottom + 1}",
+                }
             )
     formulas = {}
     if scan is not None:
@@ -256,15 +260,6 @@ def _sheet_rows(data) -> Iterator[list]:
     pad = [None] * left
     for cells in data.iter_rows():
         yield pad + cells if left else cells
-
-
-def _letters(index: int) -> str:
-    text = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        text = chr(65 + remainder) + text
-    return text
 
 
 def _choose_sheet(workbook, names, hidden, *, sheet, sheet_hint) -> str:

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
+from openpyxl.utils import get_column_letter
+
 from imports.exports.rows import BATCH
 from imports.specs import DATE, ColumnSpec
 
@@ -102,15 +104,6 @@ _STYLES = (
 )
 
 
-def _letters(index: int) -> str:
-    text = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        text = chr(65 + remainder) + text
-    return text
-
-
 def _workbook_xml(sheet_name: str) -> str:
     name = ILLEGAL_XML.sub("", re.sub(r"[\[\]:*?/\\]", "-", sheet_name))[:31] or DEFAULT_SHEET
     return (
@@ -170,7 +163,7 @@ def export_xlsx_stream(
     archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
     archive.writestr("xl/styles.xml", _STYLES)
     yield sink.take()
-    refs = [_letters(index) for index in range(len(columns))]
+    refs = [get_column_letter(index + 1) for index in range(len(columns))]
     text_styles = [f' s="{STYLE_TEXT}"' if column.is_text else "" for column in columns]
     cols = "".join(
         f'<col min="{index}" max="{index}" width="{_column_width(column)}" customWidth="1"'

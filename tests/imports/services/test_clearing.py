@@ -22,12 +22,6 @@ CONTRACT_HEADERS = ["Số CCCD", "Số hợp đồng", "Hiệu lực từ ngày"
 CONTRACT = {"number": "05/2024/HĐLĐ", "date_from": "2024-01-01", "date_to": "2024-12-31", "signed_on": "2023-12-20"}
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
 @pytest.mark.parametrize("text", ["[xóa]", "[XÓA]", " [xoá] ", "[xoa]", "[Clear]", "[ xóa ]"])
 def test_the_erase_marker_is_read_whatever_its_case_accents_and_spacing(text):
     assert is_clear(text)

@@ -5,7 +5,6 @@ Unicode is read as it is."""
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 
 from imports.choices import ImportStatus, RowOutcome
 from records.models import Dossier
@@ -13,12 +12,6 @@ from tests.imports.conftest import HEADERS, person_id, person_row, run_job, work
 from tests.portal.test_legacy_text import tcvn3
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def test_a_sheet_typed_in_tcvn3_is_matched_and_imported_in_unicode(units, system_admin):
