@@ -207,7 +207,7 @@ def run_imports(directory: Path) -> tuple[float, float, int, float]:
 def copy_same_rows() -> float:
     """COPY the rows the import wrote into empty tables of the same shape; rows per second."""
     from records.models import Dossier
-    from records.sections import SECTION_BY_KEY
+    from records.sections.registry import SECTION_BY_KEY
 
     tables = [Dossier._meta.db_table, *sorted({SECTION_BY_KEY[key].model._meta.db_table for key in SECTIONS})]
     total_rows, seconds = 0, 0.0

@@ -39,7 +39,8 @@ from portal.demo import SeedContext, demo_seed  # noqa: E402
 from portal.models import Unit  # noqa: E402
 from records.demo import seed_people  # noqa: E402
 from records.models import Dossier, DossierVersion  # noqa: E402
-from records.sections import ROWS, SECTIONS  # noqa: E402
+from records.sections.registry import SECTIONS  # noqa: E402
+from records.sections.spec import ROWS  # noqa: E402
 
 DATABASE = "bench_seed_people"
 

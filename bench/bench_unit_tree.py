@@ -29,7 +29,8 @@ from portal.demo import SeedContext, demo_seed  # noqa: E402
 from portal.models import Unit  # noqa: E402
 from portal.services.admin_units import admin_units_load  # noqa: E402
 from portal.services.catalogue_data import catalogues_load_standard  # noqa: E402
-from portal.services.units import Decision, unit_merge  # noqa: E402
+from portal.services.units.common import Decision  # noqa: E402
+from portal.services.units.reorganising import unit_merge  # noqa: E402
 
 
 class Rollback(Exception):

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from portal.services.fields import field_definitions
+from portal.services.fields.access import field_definitions
 from portal.text import fold
-from records.sections import CHOICE, CODE, DATE, DECIMAL, INTEGER, LONG_TEXT, MONTH, ROWS, SECTIONS, SINGLE, TEXT
+from records.sections.registry import SECTIONS
+from records.sections.spec import CHOICE, CODE, DATE, DECIMAL, INTEGER, LONG_TEXT, MONTH, ROWS, SINGLE, TEXT
 from records.services.dossiers import CREATE_REQUIRED
 
 DOSSIERS = "dossiers"

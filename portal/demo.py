@@ -24,7 +24,8 @@ from portal.selectors import catalogue_entry_get
 from portal.services.admin_units import REFORM_DAY, admin_units_load
 from portal.services.catalogue_data import catalogues_load_standard
 from portal.services.passwords import password_generate
-from portal.services.units import Decision, unit_create
+from portal.services.units.common import Decision
+from portal.services.units.editing import unit_create
 
 
 @dataclass

@@ -39,7 +39,7 @@ from portal.models import (
 )
 from portal.models.audit import SecurityEvent, SecurityEventKind
 from portal.scoping import is_system_admin
-from portal.services.fields import without_keys
+from portal.services.fields.access import without_keys
 
 
 @dataclass(frozen=True)
@@ -185,7 +185,7 @@ def event_row(event: Events, *, hidden_custom: set[str] = frozenset()) -> AuditR
     """A pghistory event as a display row: created/deleted show the snapshot, changes the diff.
 
     ``hidden_custom``: custom-field keys whose values the reader may not see (secret fields,
-    ``portal.services.fields.hidden_custom_keys``); they are left out of ``custom_fields``.
+    ``portal.services.fields.access.hidden_custom_keys``); they are left out of ``custom_fields``.
     """
     key = _KEY_BY_EVENT_MODEL.get(event.pgh_model, "")
     labels = _labels_for(key) if key else {}

@@ -15,7 +15,7 @@ class RecordsConfig(AppConfig):
         from portal.extensions import register_unit_column, register_unit_panel
         from portal.security_middleware import register_password_change_page
         from portal.services.system import DefaultSchedule, register_default_schedule
-        from portal.services.units import register_unit_member_handler
+        from portal.services.units.common import register_unit_member_handler
         from records.demo import seed_people
         from records.demo.approvals import seed_approvals
         from records.panels import unit_dossier_columns, unit_dossiers_panel

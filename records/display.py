@@ -9,8 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from portal.models import CatalogueEntry
-from portal.services.fields import choice_labels, custom_field_text, field_definitions
-from records.sections import CODE, CUSTOM, DATE, DECIMAL, MONTH, ROWS, SECTIONS, Section, section_title
+from portal.services.fields.access import choice_labels, custom_field_text, field_definitions
+from records.sections.registry import CUSTOM, SECTIONS, section_title
+from records.sections.spec import CODE, DATE, DECIMAL, MONTH, ROWS, Section
 from records.services.content import month_text
 
 

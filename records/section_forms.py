@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import CatalogueEntry
-from records.sections import CHOICE, CODE, DATE, DECIMAL, INTEGER, LONG_TEXT, MONTH, ROWS, Section
+from records.sections.spec import CHOICE, CODE, DATE, DECIMAL, INTEGER, LONG_TEXT, MONTH, ROWS, Section
 from records.services.content import month_text
 
 MAX_EXTRA_ROWS = 5

@@ -17,11 +17,12 @@ from django.utils import timezone
 
 from portal import scoping
 from portal.models import Unit
-from portal.services.fields import custom_field_filter, field_definitions, hidden_custom_keys, without_keys
+from portal.services.fields.access import field_definitions, hidden_custom_keys, without_keys
+from portal.services.fields.values import custom_field_filter
 from portal.text import fold
 from records.choices import DeclarationStatus, DossierStatus
 from records.models import Declaration, Dossier, DossierVersion
-from records.sections import CUSTOM
+from records.sections.registry import CUSTOM
 from records.services.content_diff import content_diff
 
 AGE_BANDS = {
@@ -164,7 +165,7 @@ def declarations_of(*, user, dossier: Dossier) -> QuerySet[Declaration]:
 
 def content_for(*, user, content: dict) -> dict:
     """A version's content as ``user`` may read it: "secret" custom fields only for system
-    administrators (the same rule as units, ``portal.services.fields.hidden_custom_keys``)."""
+    administrators (the same rule as units, ``portal.services.fields.access.hidden_custom_keys``)."""
     custom = content.get(CUSTOM)
     if not custom:
         return content

@@ -2,7 +2,7 @@
 
 Every read starts from ``portal.scoping.restrict``: an approver sees, among the dossiers
 their grants let them read, those with accepted changes awaiting approval whose approval
-rule (``portal.selectors_approvals``) names them today, in their own right or by
+rule (``portal.selectors_approvals.authority``) names them today, in their own right or by
 delegation. (An approver whose rule reaches beyond their own subtree, such as the
 director of the Sở Nội vụ for people under the Provincial Party Standing Committee's
 management, needs a read grant over those units; approval rules never widen what an
@@ -18,10 +18,10 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from portal import scoping
-from portal.selectors_approvals import ApprovalResolver, Approver, approving_units
+from portal.selectors_approvals.authority import ApprovalResolver, Approver, approving_units
 from records.choices import ApprovalActStatus, ApprovalItemOutcome, VersionStatus
 from records.models import ApprovalAct, ApprovalItem, Dossier, DossierVersion
-from records.sections import section_title
+from records.sections.registry import section_title
 
 
 @dataclass

@@ -31,7 +31,7 @@ from records.display import content_display
 from records.extensions import dossier_links
 from records.models import Declaration, Evidence
 from records.section_forms import EVIDENCE_HELP, apply_section_errors, section_editor, section_value
-from records.sections import SECTION_BY_KEY
+from records.sections.registry import SECTION_BY_KEY
 from records.services.common import DossierPermissionDenied
 from records.services.declarations import declaration_submit, declaration_withdraw
 from records.services.live_rows import content_of

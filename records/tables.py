@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from records.choices import ApprovalActStatus
 from records.models import ApprovalAct, ApprovalItem, Declaration
-from records.sections import section_title
+from records.sections.registry import section_title
 
 
 class DeclarationTable(tables.Table):
@@ -39,7 +39,7 @@ class DeclarationTable(tables.Table):
         return format_html('<a class="button button-small" href="{}">{}</a>', url, _("Review"))
 
 
-# --- the monthly approval (records/views/approvals.py) ------------------------------------------
+# --- the monthly approval (records/views/approvals/) --------------------------------------------
 
 
 def _person_link(dossier) -> str:

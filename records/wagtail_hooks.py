@@ -8,7 +8,7 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from records import views
-from records.views.approvals import can_read_acts, may_see_queue_menu
+from records.views.approvals.common import can_read_acts, may_see_queue_menu
 from records.views.common import can_list_dossiers, can_review
 
 

@@ -33,7 +33,8 @@ from portal.models import Unit
 from portal.selectors import catalogue_entries
 from portal.text import nfc
 from records.models import Dossier, DossierVersion
-from records.sections import CODE, DATE, DECIMAL, MONTH, SECTION_BY_KEY, SECTIONS
+from records.sections.registry import SECTION_BY_KEY, SECTIONS
+from records.sections.spec import CODE, DATE, DECIMAL, MONTH
 from reports import resume_template as form
 from reports.formatting import date_vi, decimal_vi, money_vi, month_vi, percent_vi, place_date_vi
 

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from portal.models import CatalogueEntry, Unit
-from portal.services.units import Decision, unit_create
+from portal.services.units.common import Decision
+from portal.services.units.editing import unit_create
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from imports.exports.rows import export_rows
 from imports.exports.xlsx import XLSX_CONTENT_TYPE, export_xlsx_stream
 from imports.specs import DOSSIERS, import_spec
 from portal.text import fold
-from records.sections import SECTION_BY_KEY
+from records.sections.registry import SECTION_BY_KEY
 
 FORMATS = ("xlsx", "csv")
 

@@ -39,9 +39,9 @@ from imports.specs import (
     targets,
 )
 from portal import scoping
-from portal.services.fields import hidden_custom_keys
+from portal.services.fields.access import hidden_custom_keys
 from records.models import Dossier, DossierVersion
-from records.sections import SECTION_BY_KEY
+from records.sections.registry import SECTION_BY_KEY
 from records.selectors import DossierFilters, dossier_list
 
 BATCH = 2000  # rows fetched from the database at a time, and rows per chunk of output

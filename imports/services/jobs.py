@@ -324,7 +324,7 @@ def _written_models(spec: ImportSpec) -> list:
     the versions table grows by one row per dossier and is left to autovacuum's analyze, so only
     the section's table is analyzed (analyzing the three took 0.75 s per 20,000 rows)."""
     from records.models import Dossier, DossierVersion
-    from records.sections import SECTION_BY_KEY
+    from records.sections.registry import SECTION_BY_KEY
 
     if spec.is_dossiers:
         return [Dossier, DossierVersion]

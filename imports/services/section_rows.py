@@ -12,7 +12,7 @@ from imports.choices import RowOutcome
 from imports.services.results import ParsedRow, cell_message
 from imports.specs import PERSON_NAME, PERSONAL_ID
 from portal.text import fold
-from records.sections import SECTION_BY_KEY
+from records.sections.registry import SECTION_BY_KEY
 from records.services.bulk_writes import CheckedUpdate
 from records.services.content import MAX_ROWS, section_clean
 

@@ -30,7 +30,7 @@ from imports.template.common import BOLD, DATE_FORMAT, HEADER_FILL, REQUIRED_FON
 from imports.template.examples import EXAMPLE_CATEGORY
 from imports.template.instructions import _format_text, _write_instructions
 from portal.models import CatalogueKind
-from portal.services.fields import field_definitions
+from portal.services.fields.access import field_definitions
 
 INSTRUCTIONS_SHEET = "Hướng dẫn"
 LISTS_SHEET = "Danh mục"

@@ -17,8 +17,9 @@ from portal.forms.units import UnitChoiceField, unit_label
 from portal.models import ApprovalRule, Unit
 from portal.models.approvals import ApprovingUnitMode
 from portal.selectors import catalogue_entries, unit_list
-from portal.services.fields import PERSONNEL_CATEGORY_KIND, field_definitions
-from portal.services.units import UNIT_TYPE_KIND
+from portal.services.fields.access import field_definitions
+from portal.services.fields.definitions import PERSONNEL_CATEGORY_KIND
+from portal.services.units.common import UNIT_TYPE_KIND
 
 
 def entry_choices(kind: str, selected=()) -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@
 
 ``CustomFieldsMixin`` adds one form field per active definition of a target to any
 form (units now, dossiers later). The form fields only collect input: the values
-are checked by ``portal.services.fields.custom_fields_clean`` inside the service the
+are checked by ``portal.services.fields.values.custom_fields_clean`` inside the service the
 view calls, so the admin, the API and imports give the same answers.
 """
 
@@ -17,7 +17,8 @@ from portal.choices import FieldSensitivity, FieldTarget, FieldType
 from portal.forms.common import VietnameseDateField, decimal_text
 from portal.models import CatalogueEntry, CatalogueKind, FieldDefinition
 from portal.selectors import catalogue_entries
-from portal.services.fields import PERSONNEL_CATEGORY_KIND, readable_definitions
+from portal.services.fields.access import readable_definitions
+from portal.services.fields.definitions import PERSONNEL_CATEGORY_KIND
 
 CUSTOM_PREFIX = "cf_"
 CLEAR_SUFFIX = "__clear"

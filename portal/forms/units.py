@@ -10,7 +10,7 @@ from portal.forms.common import DecisionForm, VietnameseDateField
 from portal.forms.fields import CustomFieldsMixin
 from portal.models import Unit
 from portal.selectors import catalogue_entries, unit_list
-from portal.services.units import QUOTA_FIELDS, UNIT_TYPE_KIND, SplitPart
+from portal.services.units.common import QUOTA_FIELDS, UNIT_TYPE_KIND, SplitPart
 
 
 def unit_label(unit: Unit, *, indent: bool = False) -> str:

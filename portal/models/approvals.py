@@ -10,7 +10,7 @@ change it, so the Sở Nội vụ keeps it as rows, not code:
 - ``ApprovalRule``: *which dossiers* (a unit subtree, unit types, personnel categories, a
   management tier read from a custom field) are approved by *the approver of which unit*
   (the dossier's nearest unit of given types, or a fixed unit). The first matching rule by
-  ``priority`` decides; ``portal.selectors_approvals`` answers "who may approve this now".
+  ``priority`` decides; ``portal.selectors_approvals.authority`` answers "who may approve this now".
 - ``ApprovalDelegation``: an approver hands the approval of one unit to a deputy or the
   head of the organisation section for a period (ủy quyền).
 - ``ApprovalWindowPolicy``: the approval window (default the last 5 days of each month).

@@ -9,7 +9,7 @@ class FieldDefinition(models.Model):
 
     Values live in the ``custom_fields`` JSONB column of the object the field
     extends (units now, dossiers later), keyed by ``key``. One validation function,
-    ``portal.services.fields.custom_fields_clean``, serves forms, imports and the API.
+    ``portal.services.fields.values.custom_fields_clean``, serves forms, imports and the API.
     """
 
     target = models.CharField(_("applies to"), max_length=20, choices=FieldTarget.choices)

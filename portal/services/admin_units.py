@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from portal.models import CatalogueEntry, Unit
 from portal.selectors import catalogue_entry_get
-from portal.services.units import Decision, unit_create
+from portal.services.units.common import Decision
+from portal.services.units.editing import unit_create
 
 REFORM_DAY = datetime.date(2025, 7, 1)  # two-tier local government in force (NQ 202/2025/QH15)
 WARD_TYPES = {"xã": "UBND_XA", "phường": "UBND_PHUONG", "đặc khu": "UBND_DAC_KHU"}

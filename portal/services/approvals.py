@@ -29,7 +29,7 @@ from portal.models.approvals import (
     ApprovalWindowPolicy,
     ApprovingUnitMode,
 )
-from portal.selectors_approvals import approval_override_for, approval_window
+from portal.selectors_approvals.window import approval_override_for, approval_window
 from portal.services.common import format_date
 from portal.text import nfc
 
@@ -145,7 +145,7 @@ def _find_home_affairs() -> Unit | None:
 
 def _tier_field_ensure(key: str, catalogue: str) -> None:
     from portal.models import CatalogueKind
-    from portal.services.fields import field_definition_save
+    from portal.services.fields.definitions import field_definition_save
 
     if FieldDefinition.objects.filter(target=FieldTarget.DOSSIER, key=key).exists():
         return

@@ -35,7 +35,7 @@ from portal.models import (
     User,
 )
 from portal.scoping import access, is_system_admin
-from portal.selectors_approvals import delegation_list
+from portal.selectors_approvals.delegations import delegation_list
 from portal.selectors_audit import (
     AuditFilters,
     action_choices,
@@ -44,7 +44,7 @@ from portal.selectors_audit import (
     model_choices,
     object_events,
 )
-from portal.services.fields import hidden_custom_keys
+from portal.services.fields.access import hidden_custom_keys
 from portal.views import paginate
 from portal.views.catalogues.common import can_view_catalogues
 from portal.views.units.common import can_view_units

@@ -29,17 +29,14 @@ from portal.choices import FieldTarget, FieldType
 from portal.forms.fields import CUSTOM_PREFIX, FieldDefinitionForm
 from portal.models import FieldDefinition
 from portal.scoping import is_system_admin
-from portal.services.fields import (
+from portal.services.fields.access import choice_labels, custom_field_text, field_definitions, readable_definitions
+from portal.services.fields.definitions import (
     CHOICE_TYPES,
-    choice_labels,
-    custom_field_filter,
-    custom_field_text,
     field_definition_reactivate,
     field_definition_retire,
     field_definition_save,
-    field_definitions,
-    readable_definitions,
 )
+from portal.services.fields.values import custom_field_filter
 from portal.views import PermissionMixin, apply_service_errors
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

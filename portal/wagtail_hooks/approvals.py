@@ -13,7 +13,8 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from portal.models import ApprovalWindowPolicy
-from portal.views import approvals as approval_views
+from portal.views.approvals.common import can_manage_rules, can_manage_window, can_view_delegations
+from portal.views.approvals.urls import urlpatterns as approval_urlpatterns
 from portal.wagtail_hooks.configuration import PermissionMenuItem
 
 
@@ -22,10 +23,10 @@ class SystemAdminPermissionPolicy(ModelPermissionPolicy):
     units, not Django groups, so the model permission alone would leave them out."""
 
     def user_has_permission(self, user, action):
-        return approval_views.can_manage_window(user)
+        return can_manage_window(user)
 
     def user_has_any_permission(self, user, actions):
-        return approval_views.can_manage_window(user)
+        return can_manage_window(user)
 
 
 # Like SecurityPolicy: edited on Wagtail's settings page (``wagtailsettings:edit``), audited by
@@ -44,11 +45,11 @@ def back_to_the_approval_window(request, instance):
 
 @hooks.register("register_admin_urls")
 def register_approval_urls():
-    return approval_views.urlpatterns()
+    return approval_urlpatterns()
 
 
 def can_see_menu(user) -> bool:
-    return approval_views.can_manage_rules(user) or approval_views.can_view_delegations(user)
+    return can_manage_rules(user) or can_view_delegations(user)
 
 
 class ApprovalsSubmenuItem(SubmenuMenuItem):
@@ -65,7 +66,7 @@ def register_approvals_menu_item():
             name="approval-rules",
             icon_name="clipboard-list",
             order=10,
-            check=approval_views.can_manage_rules,
+            check=can_manage_rules,
         ),
         PermissionMenuItem(
             _("Approval delegations"),
@@ -73,7 +74,7 @@ def register_approvals_menu_item():
             name="approval-delegations",
             icon_name="group",
             order=20,
-            check=approval_views.can_view_delegations,
+            check=can_view_delegations,
         ),
         PermissionMenuItem(
             _("Approval window"),
@@ -81,7 +82,7 @@ def register_approvals_menu_item():
             name="approval-window",
             icon_name="calendar-check",
             order=30,
-            check=approval_views.can_manage_window,
+            check=can_manage_window,
         ),
     ]
     return ApprovalsSubmenuItem(

@@ -11,7 +11,7 @@ from portal.api.serializers.common import unit_field
 from portal.api.serializers.units import UnitRefSerializer
 from records.choices import DossierStatus
 from records.models import Declaration, Dossier, DossierVersion, Evidence
-from records.sections import SECTION_KEYS
+from records.sections.registry import SECTION_KEYS
 from records.selectors import AGE_BANDS
 
 

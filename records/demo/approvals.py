@@ -17,7 +17,7 @@ from django.db.models import F
 
 from portal.models import Unit
 from portal.models.signing import SigningCredential, TrustRoot
-from portal.selectors_approvals import ApprovalResolver
+from portal.selectors_approvals.authority import ApprovalResolver
 from portal.services.approvals import approval_rules_load_default
 from portal.services.signing import signing_credential_register, trust_root_upload
 from portal.signing.certificates import certificate_info, load_certificate

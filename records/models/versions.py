@@ -110,7 +110,7 @@ class Declaration(models.Model):
 
     @property
     def section_label(self) -> str:
-        from records.sections import section_title  # the registry imports the models
+        from records.sections.registry import section_title  # the registry imports the models
 
         return section_title(self.section)
 

@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 
 from portal.choices import Role
 from portal.models import ApprovalDelegation, Grant
-from portal.selectors_approvals import ApprovalResolver, approval_window
+from portal.selectors_approvals.authority import ApprovalResolver
+from portal.selectors_approvals.window import approval_window
 from portal.services.common import format_date
 from portal.services.notifications import notification_send
 from records.models import Dossier

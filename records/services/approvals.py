@@ -2,7 +2,7 @@
 
 1. ``approval_act_create``: the approver picks dossiers with accepted changes. Every one
    must be in the approver's scope (``portal.scoping``), approved by them under the approval
-   rules today (own right or delegation: ``portal.selectors_approvals``), all for one
+   rules today (own right or delegation: ``portal.selectors_approvals.authority``), all for one
    approving unit, and today must be in the approval window or under an override. The act
    lists each dossier's latest version and that version's content hash, and its manifest
    PDF is rendered. Nothing is published yet.
@@ -32,7 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal import scoping
-from portal.selectors_approvals import ApprovalResolver
+from portal.selectors_approvals.authority import ApprovalResolver
 from portal.services.approvals import approval_window_require
 from portal.signing.interrupted import signature_complete, signature_prepare
 from portal.signing.verify import pdf_verify

@@ -22,7 +22,8 @@ from psycopg.types.json import Jsonb
 from portal.text import fold, person_name_sort_key
 from records.choices import VersionStatus
 from records.models import Dossier, DossierVersion
-from records.sections import ROWS, SECTION_BY_KEY, SECTIONS, SINGLE
+from records.sections.registry import SECTION_BY_KEY, SECTIONS
+from records.sections.spec import ROWS, SINGLE
 from records.services.bulk import copy_values
 from records.services.completeness import completeness, required_custom_keys
 from records.services.content_hash import canonical_bytes

@@ -7,8 +7,9 @@ import functools
 
 from django.utils.translation import get_language
 
-from portal.services.fields import applies_to, field_definitions
-from records.sections import CUSTOM, SECTION_BY_KEY, SECTIONS, SINGLE, section_title
+from portal.services.fields.access import applies_to, field_definitions
+from records.sections.registry import CUSTOM, SECTION_BY_KEY, SECTIONS, section_title
+from records.sections.spec import SINGLE
 from records.services.content import DOSSIER_TARGET, is_empty_value
 
 

@@ -24,23 +24,10 @@ from django.utils.translation import gettext as _
 
 from portal.models import CatalogueEntry
 from portal.services.catalogue_attributes import parse_date, parse_decimal
-from portal.services.fields import custom_fields_clean
+from portal.services.fields.values import custom_fields_clean
 from portal.text import nfc
-from records.sections import (
-    CHOICE,
-    CODE,
-    CUSTOM,
-    DATE,
-    DECIMAL,
-    INTEGER,
-    LONG_TEXT,
-    MONTH,
-    SECTION_BY_KEY,
-    SINGLE,
-    TEXT,
-    Section,
-    section_title,
-)
+from records.sections.registry import CUSTOM, SECTION_BY_KEY, section_title
+from records.sections.spec import CHOICE, CODE, DATE, DECIMAL, INTEGER, LONG_TEXT, MONTH, SINGLE, TEXT, Section
 
 MONTH_RE = re.compile(r"^(?:(?P<m1>\d{1,2})[/.-](?P<y1>\d{4})|(?P<y2>\d{4})-(?P<m2>\d{1,2})|(?P<y3>\d{4}))$")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -252,7 +239,7 @@ def section_clean(
     """Check and convert the value of section ``key``; raise ``ValidationError`` keyed
     ``<section>.<field>`` or ``<section>[<row>].<field>`` (rows count from 1) with one
     Vietnamese sentence per problem. The custom section goes through the field catalogue
-    (``portal.services.fields.custom_fields_clean``), required custom fields included.
+    (``portal.services.fields.values.custom_fields_clean``), required custom fields included.
 
     ``converted``: every value was just read from a sheet cell by ``imports.cells.convert`` for
     this very field (the bulk import): the ``READ_AS_STORED`` kinds are taken as read, the rest

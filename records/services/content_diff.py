@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from records.sections import CUSTOM, ROWS, SECTION_BY_KEY, SINGLE, section_title
+from records.sections.registry import CUSTOM, SECTION_BY_KEY, section_title
+from records.sections.spec import ROWS, SINGLE
 
 
 @dataclass

@@ -19,7 +19,7 @@ from portal import scoping
 from portal.text import nfc
 from records.choices import DeclarationStatus, VersionSource
 from records.models import Declaration, Dossier
-from records.sections import CUSTOM, SECTION_BY_KEY, section_title
+from records.sections.registry import CUSTOM, SECTION_BY_KEY, section_title
 from records.services.common import DossierPermissionDenied, require_dossier
 from records.services.content import content_consistency, section_clean
 from records.services.content_hash import section_sha256

@@ -21,7 +21,7 @@ from portal.text import fold, nfc, person_name_sort_key
 from records.choices import END_STATUSES, DossierStatus, VersionSource
 from records.identity import birth_place_codes, personal_id_clean
 from records.models import Dossier, DossierVersion
-from records.sections import CUSTOM, SECTION_BY_KEY, section_title
+from records.sections.registry import CUSTOM, SECTION_BY_KEY, section_title
 from records.services.bulk_writes import CheckedDossier, dossiers_bulk_insert
 from records.services.common import require_dossier, require_unit
 from records.services.content import CodeBook, content_clean, content_consistency, section_clean

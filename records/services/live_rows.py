@@ -15,7 +15,8 @@ from decimal import Decimal
 from django.db import connection, models
 
 from records.models import Dossier
-from records.sections import CUSTOM, ROWS, SECTIONS, SINGLE, Section
+from records.sections.registry import CUSTOM, SECTIONS
+from records.sections.spec import ROWS, SINGLE, Section
 from records.services.content import is_empty_value
 
 

@@ -9,7 +9,7 @@ from records.models import Dossier
 
 
 class DossierMembers:
-    """``portal.services.units.UnitMemberHandler`` for dossiers of working people."""
+    """``portal.services.units.common.UnitMemberHandler`` for dossiers of working people."""
 
     def count_members(self, unit_ids: list[int]) -> int:
         return Dossier.objects.filter(unit_id__in=unit_ids, status=DossierStatus.WORKING).count()

@@ -8,18 +8,9 @@ out of the viewer's scope answers 404 like what does not exist.
 
 from django.urls import include, path
 
-from records.views.approvals import (
-    ActCancelView,
-    ActManifestView,
-    ActProgressView,
-    ActSignCompleteView,
-    ActSignedView,
-    ActSignPrepareView,
-    ActSignView,
-    ApprovalActListView,
-    ApprovalActView,
-    ApprovalQueueView,
-)
+from records.views.approvals.acts import ActCancelView, ActManifestView, ActSignedView, ActSignView, ApprovalActView
+from records.views.approvals.queue import ApprovalActListView, ApprovalQueueView
+from records.views.approvals.signing import ActProgressView, ActSignCompleteView, ActSignPrepareView
 from records.views.changes import DossierChangeView, DossierStatusView
 from records.views.dossiers import (
     DossierCompareView,

@@ -19,7 +19,7 @@ from portal.views import apply_service_errors, forbidden
 from records import selectors
 from records.choices import DossierStatus
 from records.section_forms import EVIDENCE_HELP, apply_section_errors, section_editor, section_value
-from records.sections import SECTION_BY_KEY, SECTIONS
+from records.sections.registry import SECTION_BY_KEY, SECTIONS
 from records.services.common import DossierPermissionDenied
 from records.services.dossiers import dossier_change, dossier_status_change
 from records.views.common import can_review

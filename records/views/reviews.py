@@ -17,7 +17,7 @@ from portal.views import apply_service_errors, forbidden, paginate
 from records import selectors
 from records.forms import AcceptForm, ReturnForm
 from records.models import Declaration
-from records.sections import SECTION_KEYS, section_title
+from records.sections.registry import SECTION_KEYS, section_title
 from records.services.common import DossierPermissionDenied
 from records.services.content_diff import content_diff
 from records.services.declarations import declaration_accept, declaration_return

@@ -29,7 +29,7 @@ from imports.services.jobs import import_job_create, import_job_run
 from imports.specs import import_spec
 from portal.choices import Role
 from portal.models import Grant, Unit
-from portal.services.fields import field_definition_save
+from portal.services.fields.definitions import field_definition_save
 from records.models import Dossier
 from records.services.dossiers import dossier_change, dossier_create
 from tests.records.factories import BASE_CONTENT, content

@@ -36,7 +36,8 @@ from imports.specs import (
     targets,
 )
 from records.models import Dossier, DossierVersion
-from records.sections import SECTION_BY_KEY, SINGLE
+from records.sections.registry import SECTION_BY_KEY
+from records.sections.spec import SINGLE
 from records.services.content import CodeBook, section_clean
 from tests.imports.conftest import MAN_1990
 

@@ -21,7 +21,7 @@ from imports.template.examples import EXAMPLE_ID, EXAMPLE_NAME
 from imports.template.instructions import EXAMPLE_LABEL
 from imports.template.workbook import INSTRUCTIONS_SHEET, LISTS_SHEET, template_workbook
 from portal.models import CatalogueEntry
-from portal.services.fields import field_definition_save
+from portal.services.fields.definitions import field_definition_save
 from records.services.dossiers import dossier_create
 from tests.records.factories import content
 

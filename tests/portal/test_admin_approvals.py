@@ -1,4 +1,4 @@
-"""Admin screens of the approval authorities (portal/views/approvals.py): rules and the "who approves?"
+"""Admin screens of the approval authorities (portal/views/approvals/): rules and the "who approves?"
 tester, delegations, the approval window and its overrides, their audit trail and menu."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.utils import timezone
 from portal.choices import Role
 from portal.models import ApprovalDelegation, ApprovalRule, ApprovalWindowOverride
 from portal.models.approvals import ApprovalWindowPolicy, ApprovingUnitMode
-from portal.selectors_approvals import approval_window
+from portal.selectors_approvals.window import approval_window
 from portal.services.approvals import approval_delegation_create, approval_rules_load_default
 from portal.wagtail_hooks.approvals import register_approvals_menu_item
 from tests.conftest import make_unit

@@ -252,7 +252,7 @@ def test_grant_history_shows_its_revocation_and_is_linked_from_the_account(admin
 
 def test_field_and_security_policy_history(admin_client, admin_user):
     from portal.models import SecurityPolicy
-    from portal.services.fields import field_definition_save
+    from portal.services.fields.definitions import field_definition_save
 
     definition = field_definition_save(
         values={"target": "unit", "key": "ma_rieng", "label": "Mã riêng", "field_type": "text"}

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from portal.choices import Role
 from portal.models import FieldDefinition, Grant, Unit
-from portal.services.fields import field_definition_save
-from portal.services.units import unit_update
+from portal.services.fields.definitions import field_definition_save
+from portal.services.units.editing import unit_update
 from tests.conftest import unit_type
 
 pytestmark = pytest.mark.django_db

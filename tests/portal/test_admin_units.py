@@ -20,7 +20,8 @@ from portal import extensions
 from portal.choices import UnitEventKind
 from portal.extensions import UnitColumn, UnitExportColumn
 from portal.models import Unit, UnitEvent
-from portal.services.units import Decision, unit_dissolve
+from portal.services.units.common import Decision
+from portal.services.units.reorganising import unit_dissolve
 from tests.conftest import make_unit, unit_type
 
 pytestmark = pytest.mark.django_db

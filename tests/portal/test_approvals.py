@@ -11,14 +11,9 @@ from django.core.exceptions import ValidationError
 from portal.choices import FieldTarget, Role
 from portal.models import ApprovalRule, FieldDefinition, Grant
 from portal.models.approvals import ApprovalWindowPolicy, ApprovingUnitMode
-from portal.selectors_approvals import (
-    ApprovalResolver,
-    approval_authority,
-    approval_window,
-    approvers_for,
-    approving_units,
-    delegation_list,
-)
+from portal.selectors_approvals.authority import ApprovalResolver, approval_authority, approvers_for, approving_units
+from portal.selectors_approvals.delegations import delegation_list
+from portal.selectors_approvals.window import approval_window
 from portal.services.approvals import (
     ApprovalOutsideWindow,
     ApprovalPermissionDenied,

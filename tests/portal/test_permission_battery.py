@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from portal.choices import Role
 from portal.models import ApprovalWindowPolicy, CatalogueEntry, Grant, SecurityPolicy
-from portal.services.fields import field_definition_save
+from portal.services.fields.definitions import field_definition_save
 from tests.permissions import Entry, battery_cases, make_account, project_url_names
 
 pytestmark = pytest.mark.django_db
@@ -347,7 +347,7 @@ API_ENTRIES = [
 
 ENTRIES = ADMIN_ENTRIES + API_ENTRIES
 
-# --- approval authorities (portal/views/approvals.py) ----------------------------------------------
+# --- approval authorities (portal/views/approvals/) ------------------------------------------------
 
 
 def approval_objects(s):

@@ -1,4 +1,4 @@
-"""The monthly approval in the admin (records/views/approvals.py): the approver's queue, the act
+"""The monthly approval in the admin (records/views/approvals/): the approver's queue, the act
 page with its PDFs, signing with a server-held credential and through the browser's signing service
 (the JSON endpoints), cancelling, returning, and who may see what."""
 
@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from portal.choices import Role
 from portal.models import Grant, PendingSignature
-from portal.selectors_approvals import approval_window
+from portal.selectors_approvals.window import approval_window
 from portal.services.approvals import approval_override_grant, approval_rules_load_default
 from portal.services.signing import signing_credential_register, trust_root_upload
 from portal.signing.reference_client import sign_digest

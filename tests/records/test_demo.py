@@ -15,7 +15,8 @@ from portal.models import CatalogueEntry
 from records.demo import DEMO_INDIVIDUAL, People, seed_people
 from records.identity import personal_id_birth_year, personal_id_clean, personal_id_sex
 from records.models import Dossier, DossierVersion
-from records.sections import ROWS, SECTIONS
+from records.sections.registry import SECTIONS
+from records.sections.spec import ROWS
 from records.services.content import CodeBook, content_clean
 
 SEED, PEOPLE = 11, 60

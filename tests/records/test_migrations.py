@@ -9,7 +9,8 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from portal.services.units import Decision, unit_merge
+from portal.services.units.common import Decision
+from portal.services.units.reorganising import unit_merge
 from records.models import Dossier, DossierVersion
 from records.services.dossiers import dossier_change
 from tests.records.factories import make_dossier

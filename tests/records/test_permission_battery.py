@@ -179,7 +179,7 @@ ENTRIES = [
 ]
 
 
-# --- the monthly approval (records/views/approvals.py) --------------------------------------------
+# --- the monthly approval (records/views/approvals/) ----------------------------------------------
 
 
 @functools.cache

@@ -334,7 +334,8 @@ def test_an_old_version_prints_the_unit_it_was_made_in(client, admin_user, provi
     """Version 1 is made in unit A (Chi cục Văn thư - Lưu trữ, under Sở Nội vụ); A is then
     merged into unit B (under Sở Tài chính), which moves the dossier (``unit_merge``, the
     service that moves people between units); version 2 is made in B."""
-    from portal.services.units import Decision, unit_merge
+    from portal.services.units.common import Decision
+    from portal.services.units.reorganising import unit_merge
     from tests.conftest import make_unit
 
     unit_b = make_unit("Chi cục Quản lý công sản", parent=province["tai_chinh"], type_code="CHI_CUC")

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from portal import selectors
 from portal.models import CatalogueEntry
-from portal.services.units import UNIT_TYPE_KIND, Decision
+from portal.services.units.common import UNIT_TYPE_KIND, Decision
 
 
 @extend_schema_field(OpenApiTypes.STR)

@@ -1,6 +1,6 @@
 """Serializers of the field catalogue: definitions (read and write) and custom values of objects.
 
-Values of custom fields are checked only by ``portal.services.fields.custom_fields_clean``
+Values of custom fields are checked only by ``portal.services.fields.values.custom_fields_clean``
 (through the object's service); here they are passed on as a JSON object.
 """
 
@@ -13,7 +13,8 @@ from rest_framework import serializers
 
 from portal.choices import FieldSensitivity, FieldTarget, FieldType
 from portal.models import FieldDefinition
-from portal.services.fields import DEFINITION_FIELDS, can_read_secret_fields, field_definitions
+from portal.services.fields.access import can_read_secret_fields, field_definitions
+from portal.services.fields.definitions import DEFINITION_FIELDS
 
 CUSTOM_FIELDS_HELP = _(
     "Custom field values {key: value} (see /api/v1/custom-fields/). Dates yyyy-mm-dd or dd/mm/yyyy, "

@@ -10,8 +10,8 @@ from rest_framework import serializers
 from portal.api.serializers.common import DecisionSerializer, UnitIdKeyedField, UnitTypeField, unit_field
 from portal.api.serializers.fields import CustomFieldsReadField, custom_fields_write_field
 from portal.models import CatalogueEntry, Unit, UnitEvent
-from portal.services.fields import without_keys
-from portal.services.units import SplitPart
+from portal.services.fields.access import without_keys
+from portal.services.units.common import SplitPart
 
 # --- reads -----------------------------------------------------------------------------------
 

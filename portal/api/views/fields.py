@@ -16,11 +16,11 @@ from portal.api.serializers.fields import (
 from portal.api.views.common import BAD_REQUEST, ServiceCallMixin
 from portal.models import FieldDefinition
 from portal.scoping import is_system_admin
-from portal.services.fields import (
+from portal.services.fields.access import field_definitions
+from portal.services.fields.definitions import (
     field_definition_reactivate,
     field_definition_retire,
     field_definition_save,
-    field_definitions,
 )
 
 

@@ -21,8 +21,10 @@ from portal.choices import FieldTarget
 from portal.identifiers import normalize_code
 from portal.models import Unit
 from portal.scoping import CHANGE, is_system_admin, restrict
-from portal.services.fields import hidden_custom_keys
-from portal.services.units import unit_create, unit_dissolve, unit_merge, unit_move, unit_split, unit_update
+from portal.services.fields.access import hidden_custom_keys
+from portal.services.units.editing import unit_create, unit_update
+from portal.services.units.reorganising import unit_dissolve, unit_merge, unit_move
+from portal.services.units.splitting import unit_split
 
 
 @extend_schema(tags=["units"])

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 
 from portal.models import Unit
 from portal.selectors import catalogue_entry_get, unit_children_counts, unit_list
-from portal.services.units import Decision, unit_create, unit_dissolve, unit_merge, unit_move, unit_update
+from portal.services.units.common import Decision
+from portal.services.units.editing import unit_create, unit_update
+from portal.services.units.reorganising import unit_dissolve, unit_merge, unit_move
 
 
 def parse_day(value: str) -> datetime.date:

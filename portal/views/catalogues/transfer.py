@@ -33,7 +33,7 @@ class KindExportView(KindObjectMixin, View):
     permissions = VIEW_PERMS
 
     def get(self, request, *args, **kwargs):
-        from portal.services.catalogue_io import catalogue_export_xlsx
+        from portal.services.catalogue_io.export import catalogue_export_xlsx
 
         response = HttpResponse(catalogue_export_xlsx(kind=self.kind), content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{self.kind.code}.xlsx"'
@@ -111,7 +111,7 @@ class KindImportView(KindObjectMixin, FormView):
         return context
 
     def run(self, content: bytes, *, dry_run: bool):
-        from portal.services.catalogue_io import catalogue_import_xlsx
+        from portal.services.catalogue_io.importing import catalogue_import_xlsx
 
         return catalogue_import_xlsx(kind=self.kind, content=content, actor=self.request.user, dry_run=dry_run)
 

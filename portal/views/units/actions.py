@@ -22,7 +22,9 @@ from portal.forms import (
 )
 from portal.scoping import CHANGE, is_system_admin, restrict
 from portal.selectors import unit_list
-from portal.services.units import unit_create, unit_dissolve, unit_merge, unit_move, unit_split, unit_update
+from portal.services.units.editing import unit_create, unit_update
+from portal.services.units.reorganising import unit_dissolve, unit_merge, unit_move
+from portal.services.units.splitting import unit_split
 from portal.views import PermissionMixin, apply_service_errors
 from portal.views.units.common import CHANGE_PERMS, UnitTreeMixin
 

@@ -16,8 +16,8 @@ from portal.choices import FieldTarget, UnitEventKind
 from portal.extensions import unit_columns, unit_export_columns, unit_panels
 from portal.models import Unit
 from portal.selectors import catalogue_entries, unit_children_counts, unit_events, unit_list, unit_roots
-from portal.services.fields import hidden_custom_keys, without_keys
-from portal.services.units import QUOTA_FIELDS, UNIT_TYPE_KIND
+from portal.services.fields.access import hidden_custom_keys, without_keys
+from portal.services.units.common import QUOTA_FIELDS, UNIT_TYPE_KIND
 from portal.views import PermissionMixin, paginate, query_flag
 from portal.views.fields import (
     apply_custom_filters,

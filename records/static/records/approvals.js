@@ -1,5 +1,5 @@
 /*
- * The monthly approval pages (records/views/approvals.py), without a framework.
+ * The monthly approval pages (records/views/approvals/), without a framework.
  *
  * - The queue: the header checkbox selects every dossier of the page.
  * - The act, awaiting the signature: "Sign with the digital signing device" asks the signing

@@ -7,7 +7,8 @@ import pytest
 from django.utils import translation
 
 from records.models import Dossier, DossierVersion
-from records.sections import ROWS, SECTIONS
+from records.sections.registry import SECTIONS
+from records.sections.spec import ROWS
 from tests.imports.conftest import person_id
 from tests.records.factories import make_dossier
 

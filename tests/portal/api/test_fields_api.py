@@ -10,8 +10,8 @@ from rest_framework.test import APIClient
 
 from portal.choices import Role
 from portal.models import FieldDefinition, Grant, Unit
-from portal.services.fields import field_definition_save
-from portal.services.units import unit_update
+from portal.services.fields.definitions import field_definition_save
+from portal.services.units.editing import unit_update
 
 pytestmark = pytest.mark.django_db
 

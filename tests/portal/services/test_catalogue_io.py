@@ -1,4 +1,4 @@
-"""Catalogue xlsx round trip (portal/services/catalogue_io.py): export, import, all-or-nothing."""
+"""Catalogue xlsx round trip (portal/services/catalogue_io/): export, import, all-or-nothing."""
 
 from __future__ import annotations
 
@@ -14,13 +14,10 @@ from django.core.exceptions import ValidationError
 
 from portal import selectors
 from portal.models import CatalogueEntry, CatalogueKind
-from portal.services.catalogue_io import (
-    OLE_MAGIC,
-    SHEET_NAME,
-    catalogue_columns,
-    catalogue_export_xlsx,
-    catalogue_import_xlsx,
-)
+from portal.services.catalogue_io.columns import SHEET_NAME, catalogue_columns
+from portal.services.catalogue_io.export import catalogue_export_xlsx
+from portal.services.catalogue_io.importing import catalogue_import_xlsx
+from portal.services.catalogue_io.reading import OLE_MAGIC
 from portal.services.catalogues import entry_create, kind_save
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The field catalogue (portal/services/fields.py): definitions and the one validation function."""
+"""The field catalogue (portal/services/fields/): definitions and the one validation function."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from django.core.management import call_command
 from django.utils.translation import override
 
 from portal.models import CatalogueKind, FieldDefinition, Unit
-from portal.services.fields import (
-    custom_fields_clean,
+from portal.services.fields.definitions import (
     field_definition_reactivate,
     field_definition_retire,
     field_definition_save,
 )
-from portal.services.units import unit_update
+from portal.services.fields.values import custom_fields_clean
+from portal.services.units.editing import unit_update
 from tests.conftest import make_unit
 
 pytestmark = pytest.mark.django_db

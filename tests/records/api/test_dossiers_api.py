@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from portal.choices import Role
-from portal.services.fields import field_definition_save
+from portal.services.fields.definitions import field_definition_save
 from records.models import Declaration, DossierVersion
 from tests.permissions import make_account
 from tests.records.factories import BASE_CONTENT, content, make_dossier

@@ -9,7 +9,8 @@ import pytest
 
 from portal.choices import Role
 from portal.models import Unit
-from portal.services.units import Decision, unit_merge, unit_move
+from portal.services.units.common import Decision
+from portal.services.units.reorganising import unit_merge, unit_move
 from records.models import Dossier, DossierAudit
 from records.selectors import DossierFilters, dossier_list
 from tests.conftest import make_unit

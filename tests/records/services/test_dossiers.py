@@ -189,7 +189,8 @@ def test_status_lifecycle(dossier, clerk):
 
 
 def test_merging_a_unit_moves_its_dossiers_and_dissolving_waits_for_them(province, dossier, admin_user):
-    from portal.services.units import Decision, unit_dissolve, unit_merge
+    from portal.services.units.common import Decision
+    from portal.services.units.reorganising import unit_dissolve, unit_merge
 
     with pytest.raises(ValidationError):
         unit_dissolve(unit=province["chi_cuc"], decision=Decision(number="1/QĐ"), actor=admin_user)
@@ -200,7 +201,8 @@ def test_merging_a_unit_moves_its_dossiers_and_dissolving_waits_for_them(provinc
 
 
 def test_every_version_records_the_unit_of_its_dossier_when_it_was_made(province, dossier, admin_user):
-    from portal.services.units import Decision, unit_merge
+    from portal.services.units.common import Decision
+    from portal.services.units.reorganising import unit_merge
     from records.services.declarations import declaration_accept, declaration_submit
 
     # dossier_create, and the COPY path of dossiers_bulk_create (the seed, imports)
