@@ -215,19 +215,29 @@ def parse_cell_integer(value) -> int:
     return int(text)
 
 
+class RetiredCode(str):
+    """The code of a retired catalogue entry, read from a cell. Not refused here: the dossier's checks
+    (``records.services.content.section_clean`` with the stored section) keep it where the dossier
+    already holds it, so an exported dossier re-imports, and refuse it anywhere else."""
+
+
 class CatalogueBook:
-    """Catalogue entries in use, by code and by folded label, read once per kind for a whole file."""
+    """Catalogue entries in use, by code and by folded label, and the codes of retired entries (by
+    code only), read once per kind for a whole file."""
 
     def __init__(self):
-        self._kinds: dict[str, tuple[set[str], dict[str, str | None]]] = {}
+        self._kinds: dict[str, tuple[set[str], dict[str, str | None], set[str]]] = {}
 
     def _load(self, kind: str):
         if kind not in self._kinds:
             codes: set[str] = set()
             labels: dict[str, str | None] = {}
-            for code, label, label_en in CatalogueEntry.objects.filter(kind__code=kind, active=True).values_list(
-                "code", "label", "label_en"
-            ):
+            retired: set[str] = set()
+            entries = CatalogueEntry.objects.filter(kind__code=kind).values_list("code", "label", "label_en", "active")
+            for code, label, label_en, active in entries:
+                if not active:
+                    retired.add(code)
+                    continue
                 codes.add(code)
                 for text in (label, label_en, f"{code} - {label}"):
                     if not text:
@@ -235,11 +245,11 @@ class CatalogueBook:
                     key = fold(text)
                     # A label shared by two codes cannot pick one: it is then refused as ambiguous.
                     labels[key] = code if labels.get(key, code) == code else None
-            self._kinds[kind] = (codes, labels)
+            self._kinds[kind] = (codes, labels, retired - codes)
         return self._kinds[kind]
 
     def code_for(self, kind: str, value) -> str:
-        codes, labels = self._load(kind)
+        codes, labels, retired = self._load(kind)
         text = _plain(value)
         if text in codes:
             return text
@@ -253,6 +263,8 @@ class CatalogueBook:
             return code
         if " - " in text and text.split(" - ", 1)[0].strip() in codes:
             return text.split(" - ", 1)[0].strip()
+        if text in retired:
+            return RetiredCode(text)
         raise ValueError(_("'%(value)s' is neither a code nor a label in use in the catalogue") % {"value": text})
 
     def options(self, kind: str) -> list[tuple[str, str]]:

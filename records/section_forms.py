@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import CatalogueEntry
@@ -18,15 +19,44 @@ from records.services.content import month_text
 MAX_EXTRA_ROWS = 5
 
 
-def _options(kinds: set[str]) -> dict[str, list[tuple[str, str]]]:
-    """Active entries of the catalogues a section uses (one query)."""
+def _options(kinds: set[str], held: dict[str, set[str]] | None = None) -> dict[str, list[tuple[str, str]]]:
+    """Active entries of the catalogues a section uses (one query), then the codes the dossier already
+    holds that are no longer in use, marked so: such a value stays selected and can be kept (the
+    service refuses it anywhere else). A second query only when there are such codes."""
     options: dict[str, list[tuple[str, str]]] = {kind: [] for kind in kinds}
     if kinds:
         entries = CatalogueEntry.objects.filter(kind__code__in=kinds, active=True).order_by("order", "code")
         for kind, code, label in entries.values_list("kind__code", "code", "label"):
             if code not in {c for c, _l in options[kind]}:
                 options[kind].append((code, label))
+    missing = {kind: codes - {c for c, _l in options.get(kind, [])} for kind, codes in (held or {}).items()}
+    missing = {kind: codes for kind, codes in missing.items() if codes}
+    if missing:
+        labels = {
+            (kind, code): label
+            for kind, code, label in CatalogueEntry.objects.filter(
+                kind__code__in=missing, code__in=set().union(*missing.values())
+            )
+            .order_by(F("valid_from").asc(nulls_first=True))  # the latest entry's label wins
+            .values_list("kind__code", "code", "label")
+        }
+        for kind, codes in missing.items():
+            for code in sorted(codes):
+                label = labels.get((kind, code)) or code
+                options[kind].append((code, _("%(label)s (no longer in use)") % {"label": label}))
     return options
+
+
+def _held_codes(section: Section, value) -> dict[str, set[str]]:
+    """The catalogue codes ``value`` (the section's stored value) holds, by catalogue kind."""
+    rows = value if isinstance(value, list) else [value or {}]
+    held: dict[str, set[str]] = {}
+    for spec in section.fields:
+        if spec.kind == CODE:
+            codes = {row.get(spec.name) for row in rows if isinstance(row, dict) and row.get(spec.name)}
+            if codes:
+                held.setdefault(spec.catalogue, set()).update(codes)
+    return held
 
 
 def _field(spec, options: dict[str, list[tuple[str, str]]], *, mobile: bool) -> forms.Field:
@@ -51,9 +81,10 @@ def _field(spec, options: dict[str, list[tuple[str, str]]], *, mobile: bool) -> 
     return forms.CharField(max_length=spec.max_length, **common)
 
 
-def section_form_class(section: Section, *, mobile: bool = False) -> type[forms.Form]:
-    """A form with one field per field of ``section``."""
-    options = _options({spec.catalogue for spec in section.fields if spec.kind == CODE})
+def section_form_class(section: Section, *, mobile: bool = False, held: dict | None = None) -> type[forms.Form]:
+    """A form with one field per field of ``section``; ``held``: the codes the dossier holds, by catalogue
+    kind (those no longer in use are offered too, marked)."""
+    options = _options({spec.catalogue for spec in section.fields if spec.kind == CODE}, held)
     fields = {spec.name: _field(spec, options, mobile=mobile) for spec in section.fields}
     return type(f"{section.model_name}{section.key.title()}Form", (forms.Form,), fields)
 
@@ -104,7 +135,7 @@ class SectionRowFormSet(forms.BaseFormSet):
 def section_editor(section: Section, value, *, data=None, mobile: bool = False, extra: int = 1):
     """A bound or unbound form (single section) or formset (row section) for ``section``
     prefilled with ``value``; ``section_value(editor)`` reads the input back."""
-    form_class = section_form_class(section, mobile=mobile)
+    form_class = section_form_class(section, mobile=mobile, held=_held_codes(section, value))
     initial = section_initial(section, value, mobile=mobile)
     if section.kind == ROWS:
         formset_class = forms.formset_factory(

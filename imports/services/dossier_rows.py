@@ -132,7 +132,9 @@ class DossierRows:
         errors: dict[str, list[str]] = {}
         for key in candidates:
             try:
-                content[key] = section_clean(key, content[key], codes=self.codes, personnel_category=category)
+                content[key] = section_clean(
+                    key, content[key], codes=self.codes, personnel_category=category, previous=current.get(key)
+                )
             except ValidationError as exc:
                 errors.update(exc.message_dict)
             else:

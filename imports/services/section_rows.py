@@ -63,7 +63,9 @@ class SectionRows:
             else:
                 erased, row_values = (), dict(p.values)
             try:
-                cleaned_rows = section_clean(section.key, [row_values], codes=self.codes, converted=True)
+                cleaned_rows = section_clean(
+                    section.key, [row_values], codes=self.codes, converted=True, previous=current.get(section.key)
+                )
             except ValidationError as exc:
                 self._report(result, exc.message_dict)
                 continue

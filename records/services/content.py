@@ -36,17 +36,33 @@ DOSSIER_TARGET = "dossier"
 
 
 class CodeBook:
-    """The codes in use of the catalogues a clean needs, read once per kind (one query each)."""
+    """The codes of the catalogues a clean needs, in use and retired, read once per kind (one query each)."""
 
     def __init__(self):
-        self._codes: dict[str, set[str]] = {}
+        self._codes: dict[str, tuple[set[str], set[str]]] = {}
+
+    def _load(self, kind: str) -> tuple[set[str], set[str]]:
+        if kind not in self._codes:
+            in_use: set[str] = set()
+            retired: set[str] = set()
+            for code, active in CatalogueEntry.objects.filter(kind__code=kind).values_list("code", "active"):
+                (in_use if active else retired).add(code)
+            self._codes[kind] = (in_use, retired - in_use)
+        return self._codes[kind]
 
     def codes(self, kind: str) -> set[str]:
-        if kind not in self._codes:
-            self._codes[kind] = set(
-                CatalogueEntry.objects.filter(kind__code=kind, active=True).values_list("code", flat=True)
-            )
-        return self._codes[kind]
+        """The codes in use."""
+        return self._load(kind)[0]
+
+    def retired(self, kind: str) -> set[str]:
+        """The codes of retired entries only (a code also in use under another entry is in use)."""
+        return self._load(kind)[1]
+
+
+def _held(previous, name: str) -> set:
+    """The values of field ``name`` in ``previous`` (a section's stored value: an object or a list of rows)."""
+    rows = previous if isinstance(previous, list) else [previous]
+    return {row.get(name) for row in rows if isinstance(row, dict)}
 
 
 def parse_month(value) -> str:
@@ -112,8 +128,12 @@ def _decimal(spec, value) -> str:
     return format(number, "f")
 
 
-def _convert(section: Section, spec, value, codes: CodeBook):
-    """One field's value, JSON-ready; ``ValueError`` with the problem in Vietnamese."""
+def _convert(section: Section, spec, value, codes: CodeBook, previous=None):
+    """One field's value, JSON-ready; ``ValueError`` with the problem in Vietnamese.
+
+    ``previous``: the section's stored value. A code no longer in use (its entry retired) that the
+    dossier already holds in this field is kept: history written under the old catalogue stays valid
+    and does not block other changes; entering it anew is refused."""
     if spec.kind == DATE:
         if isinstance(value, str) and ISO_DATE_RE.match(value):
             try:  # the form every writer but a sheet gives: no need to try other patterns first
@@ -130,6 +150,16 @@ def _convert(section: Section, spec, value, codes: CodeBook):
     text = nfc(str(value))
     if spec.kind == CODE:
         if text not in codes.codes(spec.catalogue):
+            if previous and text in _held(previous, spec.name):
+                return text
+            if text in codes.retired(spec.catalogue):
+                raise ValueError(
+                    _(
+                        "'%(code)s' is a retired code of the catalogue: it stays where the dossier already holds "
+                        "it, but cannot be entered anew"
+                    )
+                    % {"code": text}
+                )
             raise ValueError(_("'%(code)s' is not a code in use in the catalogue") % {"code": text})
         return text
     if spec.kind == CHOICE:
@@ -163,7 +193,14 @@ READ_AS_STORED = frozenset({TEXT, LONG_TEXT, DATE, MONTH, CODE, CHOICE})
 
 
 def _clean_fields(
-    section: Section, values, codes: CodeBook, errors: dict, *, row: int | None = None, converted: bool = False
+    section: Section,
+    values,
+    codes: CodeBook,
+    errors: dict,
+    *,
+    row: int | None = None,
+    converted: bool = False,
+    previous=None,
 ) -> dict:
     where = _Title(section.key)
     if not isinstance(values, dict):
@@ -186,7 +223,7 @@ def _clean_fields(
             cleaned[spec.name] = value  # read once by the sheet reader: not converted a second time
             continue
         try:
-            cleaned[spec.name] = _convert(section, spec, value, codes)
+            cleaned[spec.name] = _convert(section, spec, value, codes, previous)
         except ValueError as exc:
             key = f"{section.key}.{spec.name}" if row is None else f"{section.key}[{row}].{spec.name}"
             if row is None:
@@ -235,6 +272,7 @@ def section_clean(
     codes: CodeBook | None = None,
     personnel_category: str | None = None,
     converted: bool = False,
+    previous=None,
 ):
     """Check and convert the value of section ``key``; raise ``ValidationError`` keyed
     ``<section>.<field>`` or ``<section>[<row>].<field>`` (rows count from 1) with one
@@ -243,7 +281,11 @@ def section_clean(
 
     ``converted``: every value was just read from a sheet cell by ``imports.cells.convert`` for
     this very field (the bulk import): the ``READ_AS_STORED`` kinds are taken as read, the rest
-    (numbers, required items, periods, unknown fields) checked as always."""
+    (numbers, required items, periods, unknown fields) checked as always.
+
+    ``previous``: the section's stored value, when the dossier has one. A retired catalogue code it
+    holds in a field may stay in that field (any row of a row section); a retired code anywhere else
+    is refused with its own message."""
     codes = codes or CodeBook()
     if key == CUSTOM:
         try:
@@ -257,7 +299,7 @@ def section_clean(
         raise ValidationError({"section": _("There is no section '%(key)s'.") % {"key": key}})
     errors: dict[str, list[str]] = {}
     if section.kind == SINGLE:
-        cleaned = _clean_fields(section, value or {}, codes, errors, converted=converted)
+        cleaned = _clean_fields(section, value or {}, codes, errors, converted=converted, previous=previous)
     else:
         rows = value or []
         if not isinstance(rows, list):
@@ -267,7 +309,7 @@ def section_clean(
                 {key: _("%(section)s: at most %(max)s rows.") % {"section": section_title(key), "max": MAX_ROWS}}
             )
         cleaned = [
-            _clean_fields(section, row, codes, errors, row=number, converted=converted)
+            _clean_fields(section, row, codes, errors, row=number, converted=converted, previous=previous)
             for number, row in enumerate(rows, start=1)
         ]
         cleaned = [row for row in cleaned if row]

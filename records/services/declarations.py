@@ -57,7 +57,7 @@ def declaration_submit(*, dossier: Dossier, section: str, proposed, actor, note:
         category = (current.get("header") or {}).get("personnel_category")
         errors: dict[str, list[str]] = {}
         try:
-            cleaned = section_clean(section, proposed, personnel_category=category)
+            cleaned = section_clean(section, proposed, personnel_category=category, previous=current.get(section))
         except ValidationError as exc:
             errors.update(exc.message_dict)
             cleaned = None
