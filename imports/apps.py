@@ -8,8 +8,12 @@ class ImportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from imports.views.exports import export_list_link
         from portal import scoping
         from portal.choices import Role
+        from records.extensions import register_list_link
+
+        register_list_link(export_list_link)
 
         view, change = scoping.VIEW, scoping.CHANGE
         # Import jobs are read and driven by the accounts that keep dossiers in a unit's subtree

@@ -1,6 +1,6 @@
 """Admin hooks of bulk import and export: the "Import and export" (Nhập, xuất dữ liệu) submenu,
 the screens' URLs and the column mappings' viewset. Each item is shown only to the accounts
-that may open its screen (``imports.views``, ``imports.viewsets``)."""
+that may open its screen (``imports.views.common``, ``imports.viewsets``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
-from imports import views
+from imports.views.common import can_export, can_upload, can_view_imports
+from imports.views.urls import urlpatterns
 from imports.viewsets import can_manage_mappings, column_mapping_viewset
 
 
@@ -26,12 +27,12 @@ class CheckedMenuItem(MenuItem):
 
 class ImportsSubmenuItem(SubmenuMenuItem):
     def is_shown(self, request):
-        return views.can_view_imports(request.user)
+        return can_view_imports(request.user)
 
 
 @hooks.register("register_admin_urls")
 def register_imports_urls():
-    return views.urlpatterns()
+    return urlpatterns()
 
 
 @hooks.register("register_admin_viewset")
@@ -48,7 +49,7 @@ def register_imports_menu_item():
             name="import-upload",
             icon_name="upload",
             order=10,
-            check=views.can_upload,
+            check=can_upload,
         ),
         CheckedMenuItem(
             _("Import history"),
@@ -56,7 +57,7 @@ def register_imports_menu_item():
             name="import-history",
             icon_name="history",
             order=20,
-            check=views.can_view_imports,
+            check=can_view_imports,
         ),
         CheckedMenuItem(
             _("Export data"),
@@ -64,7 +65,7 @@ def register_imports_menu_item():
             name="export-data",
             icon_name="download",
             order=30,
-            check=views.can_export,
+            check=can_export,
         ),
         CheckedMenuItem(
             _("Column mappings"),

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.choices import FieldType
+from portal.forms.fields import CUSTOM_PREFIX
 from portal.models import CatalogueEntry, Unit
+from portal.services.fields.access import choice_labels, field_definitions
+from portal.services.fields.values import custom_field_filter
 from records.choices import DossierStatus
 from records.selectors import AGE_BANDS, DossierFilters
 
@@ -135,3 +142,76 @@ class AcceptForm(forms.Form):
 class CompareForm(forms.Form):
     base = forms.IntegerField(label=_("From version"), min_value=1)
     to = forms.IntegerField(label=_("To version"), min_value=1)
+
+
+# The list's filters other than the unit (an export of "this list" has its own unit field).
+LIST_FILTERS = (
+    "q",
+    "personnel_category",
+    "status",
+    "grade",
+    "qualification",
+    "age_band",
+    "sex",
+    "ethnicity",
+    "party",
+    "completeness",
+)
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """The dossier list's filters read from a query string: what ``dossier_list`` takes, what the screen
+    shows ((label, value) of each filter in use) and the parameters that carry them on."""
+
+    filters: DossierFilters
+    shown: tuple[tuple[str, str], ...] = ()
+    params: tuple[tuple[str, str], ...] = ()
+
+
+def list_filters(params) -> ListFilters:
+    """The dossier list's filters in ``params`` (its query string: ``q``, ``status``…, ``cf_<key>`` for a
+    custom field), without its unit, for exporting "this list". A value the list would ignore (an
+    unknown code, a custom value that does not convert) is refused here, ``ValidationError`` naming the
+    filter: an export must never silently hold more dossiers than the list showed."""
+    given = {name: params.get(name, "").strip() for name in LIST_FILTERS if params.get(name, "").strip()}
+    form = DossierFilterForm(given)
+    errors: dict[str, list[str]] = {}
+    if not form.is_valid():
+        for name, messages in form.errors.items():
+            label = form.fields[name].label
+            errors[name] = [
+                gettext("Filter '%(label)s': %(problem)s") % {"label": label, "problem": m} for m in messages
+            ]
+    shown = []
+    for name, value in given.items():
+        if name in errors:
+            continue
+        choices = dict(getattr(form.fields[name], "choices", ()) or ())
+        shown.append((str(form.fields[name].label), str(choices.get(value, value))))
+    custom: dict[str, str] = {}
+    definitions = list(field_definitions(target="dossier", include_secret=False).exclude(field_type=FieldType.FILE))
+    names = choice_labels([d for d in definitions if d.catalogue_id])
+    for definition in definitions:
+        raw = (params.get(CUSTOM_PREFIX + definition.key) or "").strip()
+        if not raw:
+            continue
+        try:
+            custom_field_filter(definition, raw)
+        except ValueError as exc:
+            errors[CUSTOM_PREFIX + definition.key] = [
+                gettext("Filter '%(label)s': the value %(problem)s.") % {"label": definition.label, "problem": exc}
+            ]
+            continue
+        custom[definition.key] = raw
+        given[CUSTOM_PREFIX + definition.key] = raw
+        shown.append((definition.label, names.get(definition.catalogue_id, {}).get(raw, raw)))
+    known = {CUSTOM_PREFIX + definition.key for definition in definitions}
+    for name in sorted(key for key in params if key.startswith(CUSTOM_PREFIX) and key not in known):
+        if (params.get(name) or "").strip():
+            errors[name] = [
+                gettext("There is no filter '%(name)s' (a custom field in use, not secret).") % {"name": name}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    return ListFilters(filters=form.filters(custom=custom), shown=tuple(shown), params=tuple(given.items()))

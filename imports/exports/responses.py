@@ -39,15 +39,15 @@ def export_filename(
 
 
 def export_response(
-    *, user, target: str, unit, columns: list[str] | None, fmt: str, approved: bool = False
+    *, user, target: str, unit, columns: list[str] | None, fmt: str, approved: bool = False, filters=None
 ) -> StreamingHttpResponse:
     """The export of ``target`` for ``user`` (``export_rows``; ``approved``: the approved content
-    only) as a streamed download, xlsx or csv.
+    only; ``filters``: the dossier list's, ``records.forms.list_filters``) as a streamed download, xlsx or csv.
 
     Raises ``ValidationError`` for an unknown format, target or column (before anything is sent)."""
     if fmt not in FORMATS:
         raise ValidationError({"fmt": _("Unknown export format '%(format)s' (xlsx or csv).") % {"format": fmt}})
-    chosen, rows = export_rows(user=user, target=target, unit=unit, columns=columns, approved=approved)
+    chosen, rows = export_rows(user=user, target=target, unit=unit, columns=columns, approved=approved, filters=filters)
     if fmt == "xlsx":
         stream = export_xlsx_stream(chosen, rows, sheet_name=import_spec(target).sheet_name)
         content_type = XLSX_CONTENT_TYPE

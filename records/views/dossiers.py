@@ -21,7 +21,7 @@ from portal.views.fields import apply_custom_filters, custom_cells, list_columns
 from records import selectors
 from records.choices import DossierStatus
 from records.display import content_display
-from records.extensions import dossier_links
+from records.extensions import dossier_links, list_links
 from records.forms import DEFAULT_EXPORT, EXPORT_COLUMNS, CompareForm, DossierFilterForm
 from records.models import DossierVersion, Evidence
 from records.services.live_rows import content_of
@@ -37,6 +37,14 @@ def filtered_dossiers(request):
     dossiers = selectors.dossier_list(user=request.user, filters=form.filters(custom={}))
     dossiers, custom_filters, problems, choice_labels = apply_custom_filters(dossiers, columns, request.GET)
     return form, dossiers, columns, custom_filters, problems, choice_labels
+
+
+def _filters_query(request) -> str:
+    """The list's query string without its page and export columns: the filters, for a link that carries them."""
+    query = request.GET.copy()
+    for name in ("p", "columns"):
+        query.pop(name, None)
+    return query.urlencode()
 
 
 def chosen_unit(form):
@@ -125,6 +133,7 @@ class DossierListView(ListPermissionMixin, WagtailAdminTemplateMixin, TemplateVi
             problems=problems,
             export_columns=[(key, label, key in DEFAULT_EXPORT) for key, label in EXPORT_COLUMNS.items()],
             query=self.request.GET.urlencode(),
+            list_links=list_links(user=self.request.user, query=_filters_query(self.request)),
         )
         return context
 

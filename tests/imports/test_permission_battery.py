@@ -1,4 +1,4 @@
-"""Every import and export screen (imports/views.py, imports/viewsets.py), four ways (tests/permissions.py).
+"""Every import and export screen (imports/views/, imports/viewsets.py), four ways (tests/permissions.py).
 
 Actors: ``clerk`` is the HR clerk of Sở Nội vụ (the job and the dossier are in its subtree);
 ``clerk_tc`` the HR clerk of Sở Tài chính (same capability, another subtree: 404 on the job, and

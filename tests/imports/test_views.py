@@ -1,4 +1,4 @@
-"""The import and export screens (imports/views.py, imports/viewsets.py): upload → check → preview →
+"""The import and export screens (imports/views/, imports/viewsets.py): upload → check → preview →
 import, cancel, the error workbook, the publish choice, scoping, the template, the export and the
 column mappings, in Vietnamese. The Celery task runs eagerly here (tests/imports/test_tasks.py runs
 it through a real worker and broker)."""

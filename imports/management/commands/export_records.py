@@ -1,12 +1,14 @@
 """``python manage.py export_records --target dossiers --unit CODE --out FILE.xlsx [--columns k1,k2]
-[--format xlsx|csv] [--as USER]``
+[--format xlsx|csv] [--as USER] [--approved] [--filter NAME=VALUE …]``
 
 Writes the dossiers (or one repeating section) of a unit's subtree through the same export as
 the admin (``imports.exports``): the import's columns, a file that imports back unchanged.
 Without ``--as`` the command reads as the system (every dossier of the subtree); with it, as
 that account (its scope). The file is written under a temporary name and renamed when
-complete, so an interrupted export leaves no half file. Exits non-zero with a Vietnamese
-message for an unknown target, unit, column, format or account.
+complete, so an interrupted export leaves no half file. ``--filter`` narrows the export as the
+dossier list's filters do (``status=…``, ``personnel_category=VC``, ``cf_<key>=…``; the names of
+its query string, ``records.forms.list_filters``). Exits non-zero with a Vietnamese message for
+an unknown target, unit, column, format, account or filter.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from imports.exports.responses import FORMATS
 from imports.exports.rows import export_rows
 from imports.exports.xlsx import export_xlsx_stream
 from imports.specs import import_spec, targets
+from portal.forms.fields import CUSTOM_PREFIX
 from portal.models import Unit
+from records.forms import LIST_FILTERS, list_filters
 
 
 class Command(BaseCommand):
@@ -39,6 +43,14 @@ class Command(BaseCommand):
         parser.add_argument("--columns", default="", help="Column keys separated by commas (default: all).")
         parser.add_argument("--format", dest="fmt", default="", help="xlsx or csv (default: from the file name).")
         parser.add_argument("--as", dest="as_user", default="", help="Read as this account (default: the system).")
+        parser.add_argument(
+            "--filter",
+            dest="filters",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="A filter of the dossier list, repeatable: " + ", ".join(LIST_FILTERS) + ", cf_<custom field key>.",
+        )
         parser.add_argument(
             "--approved",
             action="store_true",
@@ -59,9 +71,15 @@ class Command(BaseCommand):
             )
         user = self._user(options["as_user"])
         columns = [key.strip() for key in options["columns"].split(",") if key.strip()] or None
+        filters = self._filters(options["filters"])
         try:
             chosen, rows = export_rows(
-                user=user, target=options["target"], unit=units[0], columns=columns, approved=options["approved"]
+                user=user,
+                target=options["target"],
+                unit=units[0],
+                columns=columns,
+                approved=options["approved"],
+                filters=filters,
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
@@ -93,6 +111,26 @@ class Command(BaseCommand):
                 }
             )
         )
+
+    def _filters(self, given: list[str]):
+        params = {}
+        for item in given:
+            name, sep, value = item.partition("=")
+            name = name.strip()
+            if not sep or not name:
+                raise CommandError(_("Write a filter as NAME=VALUE: '%(filter)s'.") % {"filter": item})
+            if name not in LIST_FILTERS and not name.startswith(CUSTOM_PREFIX):
+                raise CommandError(
+                    _("There is no filter '%(name)s' (%(names)s, or cf_<custom field key>).")
+                    % {"name": name, "names": ", ".join(LIST_FILTERS)}
+                )
+            params[name] = value.strip()
+        if not params:
+            return None
+        try:
+            return list_filters(params).filters
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
 
     def _user(self, username: str):
         if not username:

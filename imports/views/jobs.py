@@ -1,40 +1,21 @@
-"""Admin screens of bulk import and export ("Nhập, xuất dữ liệu").
-
-- Upload (``imports_jobs:upload``): target, unit, file, saved mapping, sheet, mode, and for a
-  system administrator "publish directly"; the job is created and its check (a dry run) queued.
-- One job (``imports_jobs:job``): status and progress (the page polls ``imports_jobs:progress``),
-  cancel while it runs; once checked the counts, the columns matched and ignored, the rows with
-  their outcome and per-cell errors (filtered by outcome), the error workbook and the original
-  file, and "Import" (refused with its reason in all-or-nothing mode when rows have errors).
-- The history (``imports_jobs:history``), the template of each target (``imports_exports:template``)
-  and the export (``imports_exports:export``).
-
-Who may open what (checked before anything is looked up; anyone else gets the 403 page): the
-roles that read import jobs (``imports.apps``: system and unit administrators, HR clerks) see
-the history and the jobs of their subtrees; uploading needs units where they may change
-dossiers; exporting, units where they may read them. One job is looked up through
-``access_import_job`` (404 when missing or out of scope; CHANGE for the actions). Views parse,
-call one service or selector, and render; the services decide.
-"""
+"""Upload, the import history and one job's screens (progress, actions, files)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
-from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from imports.choices import ACTIVE_STATUSES, ImportMode, ImportStatus, RowOutcome
-from imports.exports.responses import export_response
 from imports.exports.xlsx import XLSX_CONTENT_TYPE
-from imports.forms import APPROVED, ExportForm, ImportUploadForm
+from imports.forms import ImportUploadForm
 from imports.models import ImportJob
 from imports.selectors import (
     access_import_job,
@@ -46,44 +27,14 @@ from imports.selectors import (
 )
 from imports.services.jobs import import_job_cancel
 from imports.services.jobs_queue import import_job_enqueue, import_job_start
-from imports.specs import UnknownTarget, target_title, targets
+from imports.specs import target_title, targets
 from imports.tables import ImportJobTable, ImportRowTable
-from imports.template.workbook import template_workbook
+from imports.views.common import ImportsMixin, can_export, can_upload
 from portal import scoping
-from portal.views import PermissionMixin, apply_service_errors, forbidden, paginate
+from portal.views import apply_service_errors, forbidden, paginate
 
 ROWS_PER_PAGE = 100
 RECHECK_STATUSES = (ImportStatus.CHECKED, ImportStatus.FAILED, ImportStatus.CANCELLED)
-
-
-# -- who may do what -------------------------------------------------------------------------------
-
-
-def can_view_imports(user) -> bool:
-    """Reads import jobs by role (the menu, the history, a job's page)."""
-    return can_use_imports(user, scoping.VIEW)
-
-
-def can_upload(user) -> bool:
-    """Drives import jobs and may change dossiers somewhere (a unit administrator reads jobs only)."""
-    return can_use_imports(user, scoping.CHANGE) and bool(
-        scoping.managed_units(user, scoping.CHANGE, model_label="records.dossier")
-    )
-
-
-def can_export(user) -> bool:
-    return can_view_imports(user) and bool(scoping.managed_units(user, scoping.VIEW, model_label="records.dossier"))
-
-
-class ImportsMixin(PermissionMixin, WagtailAdminTemplateMixin):
-    header_icon = "download"
-    check = staticmethod(can_view_imports)
-
-    def has_permission(self) -> bool:
-        return self.check(self.request.user)
-
-    def imports_breadcrumbs(self, *extra: dict) -> list[dict]:
-        return [*self.breadcrumbs_items, {"url": reverse("imports_jobs:history"), "label": _("Import history")}, *extra]
 
 
 # -- upload and history ------------------------------------------------------------------------------
@@ -316,82 +267,3 @@ class OriginalFileView(JobMixin, View):
 
     def get(self, request, *args, **kwargs):
         return stored_file(self.job.file, self.job.filename)
-
-
-# -- templates and export -------------------------------------------------------------------------------
-
-
-class TemplateDownloadView(ImportsMixin, View):
-    """The xlsx template of one target (``template_workbook``), in the page's language."""
-
-    def get(self, request, *args, **kwargs):
-        target = kwargs["target"]
-        try:
-            data = template_workbook(target=target)
-        except UnknownTarget:
-            raise Http404 from None
-        response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="mau-nhap-{target}.xlsx"'
-        return response
-
-
-class ExportView(ImportsMixin, TemplateView):
-    """GET the form; GET with ``fmt`` (one of the two buttons) streams the export, or shows the
-    form's errors."""
-
-    template_name = "imports/export.html"
-    page_title = _("Export data")
-    header_icon = "download"
-    check = staticmethod(can_export)
-
-    def get(self, request, *args, **kwargs):
-        if "fmt" not in request.GET:
-            initial = {"target": request.GET.get("target", ""), "unit": request.GET.get("unit", "")}
-            return self.render_to_response(self.get_context_data(form=ExportForm(user=request.user, initial=initial)))
-        form = ExportForm(request.GET, user=request.user)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                return export_response(
-                    user=request.user,
-                    target=data["target"],
-                    unit=data["unit"],
-                    columns=data["columns"],
-                    fmt=data["fmt"],
-                    approved=data["content"] == APPROVED,
-                )
-            except PermissionDenied as exc:
-                return forbidden(request, str(exc))
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-        return self.render_to_response(self.get_context_data(form=form))
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["templates"] = targets()
-        return context
-
-
-def urlpatterns():
-    jobs = [
-        path("", UploadView.as_view(), name="upload"),
-        path("history/", HistoryView.as_view(), name="history"),
-        path("<int:pk>/", JobView.as_view(), name="job"),
-        path("<int:pk>/progress/", ProgressView.as_view(), name="progress"),
-        path("<int:pk>/import/", CommitView.as_view(), name="commit"),
-        path("<int:pk>/check/", RecheckView.as_view(), name="recheck"),
-        path("<int:pk>/cancel/", CancelView.as_view(), name="cancel"),
-        path("<int:pk>/errors/", ErrorFileView.as_view(), name="errors"),
-        path("<int:pk>/file/", OriginalFileView.as_view(), name="original"),
-    ]
-    exports = [
-        path("", ExportView.as_view(), name="export"),
-        path("templates/<slug:target>/", TemplateDownloadView.as_view(), name="template"),
-    ]
-    return [
-        path("imports/", include((jobs, "imports_jobs"), namespace="imports_jobs")),
-        path("exports/", include((exports, "imports_exports"), namespace="imports_exports")),
-    ]
-
-
-__all__ = ["can_export", "can_upload", "can_view_imports", "urlpatterns"]
