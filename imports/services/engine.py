@@ -57,7 +57,7 @@ from records.services.bulk_writes import (
     dossiers_bulk_insert,
     dossiers_bulk_update,
 )
-from records.services.content import CodeBook
+from records.services.codes import CodeBook
 
 CHUNK_ROWS = 5000
 

@@ -22,41 +22,17 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from portal.models import CatalogueEntry
 from portal.services.catalogue_attributes import parse_date, parse_decimal
 from portal.services.fields.values import custom_fields_clean
 from portal.text import nfc
 from records.sections.registry import CUSTOM, SECTION_BY_KEY, section_title
 from records.sections.spec import CHOICE, CODE, DATE, DECIMAL, INTEGER, LONG_TEXT, MONTH, SINGLE, TEXT, Section
+from records.services.codes import CodeBook
 
 MONTH_RE = re.compile(r"^(?:(?P<m1>\d{1,2})[/.-](?P<y1>\d{4})|(?P<y2>\d{4})-(?P<m2>\d{1,2})|(?P<y3>\d{4}))$")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_ROWS = 200
 DOSSIER_TARGET = "dossier"
-
-
-class CodeBook:
-    """The codes of the catalogues a clean needs, in use and retired, read once per kind (one query each)."""
-
-    def __init__(self):
-        self._codes: dict[str, tuple[set[str], set[str]]] = {}
-
-    def _load(self, kind: str) -> tuple[set[str], set[str]]:
-        if kind not in self._codes:
-            in_use: set[str] = set()
-            retired: set[str] = set()
-            for code, active in CatalogueEntry.objects.filter(kind__code=kind).values_list("code", "active"):
-                (in_use if active else retired).add(code)
-            self._codes[kind] = (in_use, retired - in_use)
-        return self._codes[kind]
-
-    def codes(self, kind: str) -> set[str]:
-        """The codes in use."""
-        return self._load(kind)[0]
-
-    def retired(self, kind: str) -> set[str]:
-        """The codes of retired entries only (a code also in use under another entry is in use)."""
-        return self._load(kind)[1]
 
 
 def _held(previous, name: str) -> set:

@@ -23,8 +23,9 @@ from records.identity import birth_place_codes, personal_id_clean
 from records.models import Dossier, DossierVersion
 from records.sections.registry import CUSTOM, SECTION_BY_KEY, section_title
 from records.services.bulk_writes import CheckedDossier, dossiers_bulk_insert
+from records.services.codes import CodeBook
 from records.services.common import require_dossier, require_unit
-from records.services.content import CodeBook, content_clean, content_consistency, section_clean
+from records.services.content import content_clean, content_consistency, section_clean
 from records.services.evidence import evidence_check, evidence_store
 from records.services.versions import version_next, version_publish
 

@@ -5,7 +5,6 @@ export instead of widening it."""
 
 from __future__ import annotations
 
-import datetime
 import io
 
 import pytest
@@ -21,10 +20,10 @@ from imports.exports.rows import export_rows
 from imports.exports.xlsx import export_xlsx_stream
 from imports.specs import import_spec
 from portal.choices import Role
-from portal.models import Grant
 from portal.services.fields.definitions import field_definition_save
 from records.forms import list_filters
 from tests.imports.conftest import run_job
+from tests.permissions import make_account
 from tests.records.factories import BASE_CONTENT, make_dossier
 
 pytestmark = pytest.mark.django_db
@@ -55,13 +54,15 @@ def people(province):
     return unit
 
 
-@pytest.fixture
-def clerk(province, django_user_model):
-    user = django_user_model.objects.create_user(username="canbo.snv", password=None, unit=province["noi_vu"])
-    Grant.objects.create(user=user, role=Role.HR_CLERK, unit=province["noi_vu"], starts_on=datetime.date(2025, 1, 1))
+def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
-    return user, client
+    return client
+
+
+@pytest.fixture
+def clerk_client(province):
+    return client_for(make_account("canbo.snv", unit=province["noi_vu"], role=Role.HR_CLERK))
 
 
 def ids(rows) -> list[str]:
@@ -114,25 +115,23 @@ def test_the_export_holds_only_the_filtered_dossiers_and_imports_back_unchanged(
     assert [row.outcome for row in imported] == [RowOutcome.UNCHANGED] * len(rows)
 
 
-def test_the_page_shows_the_filters_and_exports_that_list(people, clerk):
-    _user, client = clerk
+def test_the_page_shows_the_filters_and_exports_that_list(people, clerk_client):
     query = {"target": "dossiers", "unit": people.pk, "personnel_category": "CC", "q": "an"}
-    page = client.get(reverse("imports_exports:export"), query)
+    page = clerk_client.get(reverse("imports_exports:export"), query)
     body = page.content.decode()
     assert page.status_code == 200 and "Chỉ các hồ sơ của danh sách đã lọc" in body
     assert 'name="personnel_category" value="CC"' in body and 'name="q" value="an"' in body
     assert "Loại nhân sự: <strong>Công chức</strong>" in body
-    response = client.get(
+    response = clerk_client.get(
         reverse("imports_exports:export"), {**query, "columns": ["identity.full_name"], "fmt": "xlsx"}
     )
     assert response.status_code == 200
     assert sheet_ids(b"".join(response.streaming_content)) == [AN]
 
 
-def test_a_filter_that_cannot_be_used_stops_the_export(people, clerk):
-    _user, client = clerk
+def test_a_filter_that_cannot_be_used_stops_the_export(people, clerk_client):
     query = {"target": "dossiers", "unit": people.pk, "status": "KHONG_CO", "fmt": "xlsx"}
-    page = client.get(reverse("imports_exports:export"), query)
+    page = clerk_client.get(reverse("imports_exports:export"), query)
     assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
     body = page.content.decode()
     assert "Không dùng được bộ lọc của danh sách hồ sơ nên chưa xuất gì" in body
@@ -140,22 +139,18 @@ def test_a_filter_that_cannot_be_used_stops_the_export(people, clerk):
     assert f'href="{reverse("imports_exports:export")}?target=dossiers&amp;unit={people.pk}"' in body
 
 
-def test_the_dossier_list_links_to_this_export_with_its_filters(people, clerk, province, django_user_model):
-    _user, client = clerk
-    page = client.get(reverse("records_dossiers:index"), {"personnel_category": "VC", "p": "1", "columns": "unit"})
+def test_the_dossier_list_links_to_this_export_with_its_filters(people, clerk_client, province):
+    page = clerk_client.get(
+        reverse("records_dossiers:index"), {"personnel_category": "VC", "p": "1", "columns": "unit"}
+    )
     [link] = page.context["list_links"]
     assert link == (
         "Xuất theo các cột của mẫu nhập (để sửa và nhập lại)",
         f"{reverse('imports_exports:export')}?personnel_category=VC",
     )
     assert "data-list-link>Xuất theo các cột của mẫu nhập" in page.content.decode()
-    approver = django_user_model.objects.create_user(username="hieutruong", password=None, unit=province["noi_vu"])
-    Grant.objects.create(
-        user=approver, role=Role.APPROVER, unit=province["noi_vu"], starts_on=datetime.date(2025, 1, 1)
-    )
-    other = Client()
-    other.force_login(approver)
-    listing = other.get(reverse("records_dossiers:index"))
+    approver = make_account("hieutruong", unit=province["noi_vu"], role=Role.APPROVER)
+    listing = client_for(approver).get(reverse("records_dossiers:index"))
     assert listing.status_code == 200 and listing.context["list_links"] == []
 
 

@@ -38,7 +38,8 @@ from imports.specs import (
 from records.models import Dossier, DossierVersion
 from records.sections.registry import SECTION_BY_KEY
 from records.sections.spec import SINGLE
-from records.services.content import CodeBook, section_clean
+from records.services.codes import CodeBook
+from records.services.content import section_clean
 from tests.imports.conftest import MAN_1990
 
 TODAY = datetime.date(2026, 6, 15)

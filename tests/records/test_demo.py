@@ -17,7 +17,8 @@ from records.identity import personal_id_birth_year, personal_id_clean, personal
 from records.models import Dossier, DossierVersion
 from records.sections.registry import SECTIONS
 from records.sections.spec import ROWS
-from records.services.content import CodeBook, content_clean
+from records.services.codes import CodeBook
+from records.services.content import content_clean
 
 SEED, PEOPLE = 11, 60
 
