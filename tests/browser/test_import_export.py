@@ -3,7 +3,8 @@ update of a dossier of their unit, a row with an error, and a row and header typ
 encoding) to the bulk import screen; a Celery worker checks it while the page follows the progress;
 the clerk reads the preview (nothing written), imports the valid rows, downloads the error workbook,
 then exports the unit's dossiers twice: the approved content only, and the latest with the change
-awaiting approval.
+awaiting approval; last, the dossier list filtered to women, exported through its link in the import's
+columns.
 
 The database shows nothing written by the check, then the new dossiers (the TCVN3 name stored in
 Unicode) and the update as a version awaiting the head of unit's approval.
@@ -243,3 +244,16 @@ def test_a_clerk_checks_imports_and_exports_a_sheet_through_a_worker(live_server
     assert set(by_id) == {MAN_1990, LAN, TAM}
     assert by_id[MAN_1990][header.index("Điện thoại")] == NEW_PHONE
     assert by_id[TAM][header.index("Họ và tên khai sinh")] == "Lê Văn Tám"
+
+    # 5. A filtered list, exported in the import's columns: the dossier list filtered to women, its
+    # "export in the import template's columns" link, the export page listing the filter, the file.
+    page.goto(live_server.url + reverse("records_dossiers:index") + "?sex=2")
+    page.get_by_text("Xuất danh sách này").click()
+    page.get_by_role("link", name="Xuất theo các cột của mẫu nhập (để sửa và nhập lại)").click()
+    expect(page.get_by_role("heading", name="Chỉ các hồ sơ của danh sách đã lọc")).to_be_visible()
+    expect(page.locator("[data-list-filters]")).to_contain_text("Giới tính: Nữ")
+    page.locator('select[name="unit"]').select_option(str(unit.pk))
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Xuất xlsx").click()
+    rows = list(openpyxl.load_workbook(saved(download_info.value, tmp_path)).worksheets[0].iter_rows(values_only=True))
+    assert [row[0] for row in rows[1:]] == [LAN]
