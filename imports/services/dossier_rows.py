@@ -16,7 +16,8 @@ from imports.specs import PERSON_NAME, PERSONAL_ID, UNIT
 from portal.models import Unit
 from records.services.bulk_writes import CheckedDossier, CheckedUpdate
 from records.services.common import DossierPermissionDenied, require_unit
-from records.services.content import content_clean, content_consistency, section_clean
+from records.services.consistency import content_consistency
+from records.services.content import content_clean, section_clean
 from records.services.dossiers import _identity_checked_id, require_minimum
 
 
@@ -97,19 +98,20 @@ class DossierRows:
     def _create(self, p: ParsedRow, given: dict) -> dict | None:
         result = p.result
         errors: dict[str, list[str]] = {}
+        bare: dict[str, list[str]] = {}
         try:
-            cleaned = content_clean(given, codes=self.codes, converted=True)
+            cleaned = content_clean(given, codes=self.codes, converted=True, bare=bare)
         except ValidationError as exc:
             errors.update(exc.message_dict)
             cleaned = {}
-        require_minimum(given if errors else cleaned, errors)
+        require_minimum(given if errors else cleaned, errors, bare=bare)
         if not errors:
             try:
                 result.personal_id = _identity_checked_id(result.personal_id, cleaned, known_codes=self.known_codes)
             except ValidationError as exc:
                 errors.update(exc.message_dict)
         if errors:
-            self._report(result, errors)
+            self._report(result, errors, bare)
             return None
         result.outcome = RowOutcome.NEW
         return cleaned
@@ -130,10 +132,16 @@ class DossierRows:
         candidates = sorted(key for key in given if (current.get(key) or {}) != (content.get(key) or {}))
         category = (content.get("header") or {}).get("personnel_category")
         errors: dict[str, list[str]] = {}
+        bare: dict[str, list[str]] = {}
         for key in candidates:
             try:
                 content[key] = section_clean(
-                    key, content[key], codes=self.codes, personnel_category=category, previous=current.get(key)
+                    key,
+                    content[key],
+                    codes=self.codes,
+                    personnel_category=category,
+                    previous=current.get(key),
+                    bare=bare,
                 )
             except ValidationError as exc:
                 errors.update(exc.message_dict)
@@ -146,7 +154,7 @@ class DossierRows:
             result.outcome = RowOutcome.UNCHANGED
             return None
         if not errors:
-            require_minimum(content, errors)
+            require_minimum(content, errors, bare=bare)
             errors.update(content_consistency(content))
         if not errors and "identity" in changed:
             try:
@@ -156,7 +164,7 @@ class DossierRows:
             except ValidationError as exc:
                 errors.update(exc.message_dict)
         if errors:
-            self._report(result, errors)
+            self._report(result, errors, bare)
             return None
         result.outcome = RowOutcome.UPDATE
         for key in changed:

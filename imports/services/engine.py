@@ -321,9 +321,15 @@ class ImportRun(DossierRows, SectionRows):
         p.result.fail(header, cell_message(p.result.row, header, problem))
         return True
 
-    def _report(self, result: RowResult, errors: dict[str, list[str]]) -> None:
+    def _report(self, result: RowResult, errors: dict[str, list[str]], bare: dict | None = None) -> None:
+        """Each error at its cell. ``bare``: the same problems without their place (``section_clean``'s),
+        used where the cell names the place, so that a message reads "Row 2, column 'Dân tộc': the
+        value '05' is …" rather than naming the section and field a second time."""
         for key, messages in errors.items():
             column = self._column_for_error(key)
+            short = (bare or {}).get(key) if column else None
+            if short is not None and len(short) == len(messages):
+                messages = short
             for message in messages:
                 result.fail(column, cell_message(result.row, column, message))
 

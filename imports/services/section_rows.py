@@ -62,12 +62,18 @@ class SectionRows:
                 row_values = {key: value for key, value in p.values.items() if value is not CLEAR}
             else:
                 erased, row_values = (), dict(p.values)
+            bare: dict[str, list[str]] = {}
             try:
                 cleaned_rows = section_clean(
-                    section.key, [row_values], codes=self.codes, converted=True, previous=current.get(section.key)
+                    section.key,
+                    [row_values],
+                    codes=self.codes,
+                    converted=True,
+                    previous=current.get(section.key),
+                    bare=bare,
                 )
             except ValidationError as exc:
-                self._report(result, exc.message_dict)
+                self._report(result, exc.message_dict, bare)
                 continue
             row = cleaned_rows[0] if cleaned_rows else {}
             natural = tuple(str(row.get(name, "")) for name in key_fields)

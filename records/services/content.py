@@ -1,5 +1,6 @@
-"""A dossier's content: THE validation of section values and the consistency between them
-(canonical form and hash: ``records.services.content_hash``; diff: ``records.services.content_diff``;
+"""A dossier's content: THE validation of section values (the consistency between them:
+``records.services.consistency``; the catalogue codes accepted: ``records.services.codes``; canonical
+form and hash: ``records.services.content_hash``; diff: ``records.services.content_diff``;
 completeness: ``records.services.completeness``; live rows: ``records.services.live_rows``).
 
 Content is a dict ``{section key: value}`` (``records.sections``): a single section's
@@ -28,6 +29,7 @@ from portal.text import nfc
 from records.sections.registry import CUSTOM, SECTION_BY_KEY, section_title
 from records.sections.spec import CHOICE, CODE, DATE, DECIMAL, INTEGER, LONG_TEXT, MONTH, SINGLE, TEXT, Section
 from records.services.codes import CodeBook
+from records.services.consistency import content_consistency
 
 MONTH_RE = re.compile(r"^(?:(?P<m1>\d{1,2})[/.-](?P<y1>\d{4})|(?P<y2>\d{4})-(?P<m2>\d{1,2})|(?P<y3>\d{4}))$")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -168,6 +170,14 @@ class _Title:
 READ_AS_STORED = frozenset({TEXT, LONG_TEXT, DATE, MONTH, CODE, CHOICE})
 
 
+def add_problem(errors: dict, bare: dict | None, key: str, message: str, problem: str) -> None:
+    """``message`` (the whole sentence: section, row, field, problem) under ``key``; with ``bare``, the
+    problem alone under the same key too, for a caller that names the place itself (a sheet's cell)."""
+    errors.setdefault(key, []).append(message)
+    if bare is not None:
+        bare.setdefault(key, []).append(problem)
+
+
 def _clean_fields(
     section: Section,
     values,
@@ -177,6 +187,7 @@ def _clean_fields(
     row: int | None = None,
     converted: bool = False,
     previous=None,
+    bare: dict | None = None,
 ) -> dict:
     where = _Title(section.key)
     if not isinstance(values, dict):
@@ -215,29 +226,36 @@ def _clean_fields(
                     "field": spec.label,
                     "problem": exc,
                 }
-            errors.setdefault(key, []).append(message)
+            add_problem(errors, bare, key, message, _("the value %(problem)s") % {"problem": exc})
     if row is not None:
         for name in section.required:
             if name not in cleaned and f"{section.key}[{row}].{name}" not in errors:
-                errors.setdefault(f"{section.key}[{row}].{name}", []).append(
-                    _("%(section)s, row %(row)s: '%(field)s' is required.")
-                    % {"section": where, "row": row, "field": section.field(name).label}
-                )
-        _check_period(section, cleaned, errors, row=row)
+                message = _("%(section)s, row %(row)s: '%(field)s' is required.") % {
+                    "section": where,
+                    "row": row,
+                    "field": section.field(name).label,
+                }
+                add_problem(errors, bare, f"{section.key}[{row}].{name}", message, required_here())
+        _check_period(section, cleaned, errors, row=row, bare=bare)
     return cleaned
 
 
-def _check_period(section: Section, cleaned: dict, errors: dict, *, row: int) -> None:
+def required_here() -> str:
+    """A required item's problem without its place (``bare``)."""
+    return _("a value is required here")
+
+
+def _check_period(section: Section, cleaned: dict, errors: dict, *, row: int, bare: dict | None = None) -> None:
     for start, end in (("period_from", "period_to"), ("date_from", "date_to")):
         if start in cleaned and end in cleaned and cleaned[end] < cleaned[start]:
-            errors.setdefault(f"{section.key}[{row}].{end}", []).append(
-                _("%(section)s, row %(row)s: '%(end)s' is before '%(start)s'.")
-                % {
-                    "section": section_title(section.key),
-                    "row": row,
-                    "end": section.field(end).label,
-                    "start": section.field(start).label,
-                }
+            labels = {"end": section.field(end).label, "start": section.field(start).label}
+            message = _("%(section)s, row %(row)s: '%(end)s' is before '%(start)s'.") % {
+                "section": section_title(section.key),
+                "row": row,
+                **labels,
+            }
+            add_problem(
+                errors, bare, f"{section.key}[{row}].{end}", message, _("'%(end)s' is before '%(start)s'") % labels
             )
 
 
@@ -249,6 +267,7 @@ def section_clean(
     personnel_category: str | None = None,
     converted: bool = False,
     previous=None,
+    bare: dict | None = None,
 ):
     """Check and convert the value of section ``key``; raise ``ValidationError`` keyed
     ``<section>.<field>`` or ``<section>[<row>].<field>`` (rows count from 1) with one
@@ -261,7 +280,10 @@ def section_clean(
 
     ``previous``: the section's stored value, when the dossier has one. A retired catalogue code it
     holds in a field may stay in that field (any row of a row section); a retired code anywhere else
-    is refused with its own message."""
+    is refused with its own message.
+
+    ``bare``: a dict that also receives, under the same keys, each field's problem without its place
+    ("the value … is …"), for a caller that names the place itself (the bulk import's cell)."""
     codes = codes or CodeBook()
     if key == CUSTOM:
         try:
@@ -275,7 +297,7 @@ def section_clean(
         raise ValidationError({"section": _("There is no section '%(key)s'.") % {"key": key}})
     errors: dict[str, list[str]] = {}
     if section.kind == SINGLE:
-        cleaned = _clean_fields(section, value or {}, codes, errors, converted=converted, previous=previous)
+        cleaned = _clean_fields(section, value or {}, codes, errors, converted=converted, previous=previous, bare=bare)
     else:
         rows = value or []
         if not isinstance(rows, list):
@@ -285,7 +307,7 @@ def section_clean(
                 {key: _("%(section)s: at most %(max)s rows.") % {"section": section_title(key), "max": MAX_ROWS}}
             )
         cleaned = [
-            _clean_fields(section, row, codes, errors, row=number, converted=converted, previous=previous)
+            _clean_fields(section, row, codes, errors, row=number, converted=converted, previous=previous, bare=bare)
             for number, row in enumerate(rows, start=1)
         ]
         cleaned = [row for row in cleaned if row]
@@ -294,9 +316,11 @@ def section_clean(
     return cleaned
 
 
-def content_clean(content: dict, *, codes: CodeBook | None = None, converted: bool = False) -> dict:
+def content_clean(
+    content: dict, *, codes: CodeBook | None = None, converted: bool = False, bare: dict | None = None
+) -> dict:
     """Every section of ``content`` cleaned; all problems of all sections in one ``ValidationError``
-    (``converted``: as for ``section_clean``)."""
+    (``converted``, ``bare``: as for ``section_clean``)."""
     codes = codes or CodeBook()
     unknown = sorted(set(content) - set(SECTION_BY_KEY) - {CUSTOM})
     errors: dict[str, list[str]] = {}
@@ -308,7 +332,9 @@ def content_clean(content: dict, *, codes: CodeBook | None = None, converted: bo
         if key not in content:
             continue
         try:
-            value = section_clean(key, content[key], codes=codes, personnel_category=category, converted=converted)
+            value = section_clean(
+                key, content[key], codes=codes, personnel_category=category, converted=converted, bare=bare
+            )
         except ValidationError as exc:
             for field_key, messages in exc.message_dict.items():
                 errors.setdefault(field_key, []).extend(messages)
@@ -320,61 +346,3 @@ def content_clean(content: dict, *, codes: CodeBook | None = None, converted: bo
     if errors:
         raise ValidationError(errors)
     return cleaned
-
-
-# --- consistency between sections -------------------------------------------------------------
-
-# Product choices (domain.md gives no figure): the Labour Code's minimum working age is 15 and
-# no one is recruited past the retirement ages; the Party admits members from 18 (Điều lệ Đảng).
-RECRUITMENT_AGE = (15, 65)
-PARTY_MIN_AGE = 18
-
-
-def _age_on(birth: datetime.date, day: datetime.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
-def _vi(iso: str) -> str:
-    return datetime.date.fromisoformat(iso).strftime("%d/%m/%Y")
-
-
-def content_consistency(content: dict) -> dict[str, list[str]]:
-    """Problems between items of a cleaned content (dates that cannot all be true), keyed like
-    ``section_clean``'s errors. Dates are the ISO strings of a cleaned content."""
-    errors: dict[str, list[str]] = {}
-    birth_text = (content.get("identity") or {}).get("birth_date")
-    if not birth_text:
-        return errors
-    birth = datetime.date.fromisoformat(birth_text)
-    if birth > datetime.date.today():
-        errors["identity.birth_date"] = [_("The date of birth is in the future.")]
-        return errors
-    background = content.get("background") or {}
-    recruited = background.get("first_recruited_on")
-    if recruited:
-        age = _age_on(birth, datetime.date.fromisoformat(recruited))
-        low, high = RECRUITMENT_AGE
-        if not low <= age <= high:
-            errors["background.first_recruited_on"] = [
-                _(
-                    "With the date of birth %(birth)s, the person would have been %(age)s at the first "
-                    "recruitment (%(date)s); a recruitment age is between %(low)s and %(high)s. Check both dates."
-                )
-                % {"birth": _vi(birth_text), "age": age, "date": _vi(recruited), "low": low, "high": high}
-            ]
-    for name in ("party_joined_on", "party_official_on"):
-        value = background.get(name)
-        if value and _age_on(birth, datetime.date.fromisoformat(value)) < PARTY_MIN_AGE:
-            errors[f"background.{name}"] = [
-                _(
-                    "The Party admits members from the age of %(age)s: on %(date)s the person was younger "
-                    "(date of birth %(birth)s). Check both dates."
-                )
-                % {"age": PARTY_MIN_AGE, "date": _vi(value), "birth": _vi(birth_text)}
-            ]
-    joined, official = background.get("party_joined_on"), background.get("party_official_on")
-    if joined and official and official < joined:
-        errors.setdefault("background.party_official_on", []).append(
-            _("The date of full Party membership is before the date of admission.")
-        )
-    return errors

@@ -21,7 +21,8 @@ from records.choices import DeclarationStatus, VersionSource
 from records.models import Declaration, Dossier
 from records.sections.registry import CUSTOM, SECTION_BY_KEY, section_title
 from records.services.common import DossierPermissionDenied, require_dossier
-from records.services.content import content_consistency, section_clean
+from records.services.consistency import content_consistency
+from records.services.content import section_clean
 from records.services.content_hash import section_sha256
 from records.services.dossiers import require_minimum
 from records.services.evidence import evidence_check, evidence_store

@@ -25,7 +25,13 @@ from records.sections.registry import CUSTOM, SECTION_BY_KEY, section_title
 from records.services.bulk_writes import CheckedDossier, dossiers_bulk_insert
 from records.services.codes import CodeBook
 from records.services.common import require_dossier, require_unit
-from records.services.content import content_clean, content_consistency, section_clean
+from records.services.consistency import content_consistency
+from records.services.content import (
+    add_problem,
+    content_clean,
+    required_here,
+    section_clean,
+)
 from records.services.evidence import evidence_check, evidence_store
 from records.services.versions import version_next, version_publish
 
@@ -54,14 +60,14 @@ def duplicate_message(personal_id: str) -> str:
     return _("A dossier with personal identification number %(id)s already exists.") % {"id": personal_id}
 
 
-def require_minimum(content: dict, errors: dict, *, prefix: str = "") -> None:
-    """Add to ``errors`` the missing items every dossier must keep (``CREATE_REQUIRED``)."""
+def require_minimum(content: dict, errors: dict, *, prefix: str = "", bare: dict | None = None) -> None:
+    """Add to ``errors`` the missing items every dossier must keep (``CREATE_REQUIRED``); ``bare``: as
+    for ``section_clean``."""
     for key, name in CREATE_REQUIRED:
         if not (content.get(key) or {}).get(name):
             label = SECTION_BY_KEY[key].field(name).label
-            errors.setdefault(f"{prefix}{key}.{name}", []).append(
-                _("%(section)s: '%(field)s' is required.") % {"section": section_title(key), "field": label}
-            )
+            message = _("%(section)s: '%(field)s' is required.") % {"section": section_title(key), "field": label}
+            add_problem(errors, bare, f"{prefix}{key}.{name}", message, required_here())
 
 
 def dossier_create(

@@ -114,3 +114,10 @@ def test_several_rows_of_one_person_make_one_version(units, system_admin, dossie
     assert sorted(
         RewardRating.objects.filter(dossier=dossier_a).values_list("year", "professional_rating", "reward_form")
     ) == [(2023, "HTTNV", ""), (2024, "HTXSNV", "GIAY_KHEN")]
+
+
+def test_a_rows_dates_in_the_wrong_order_are_reported_at_the_cell(units, clerk, dossier_a):
+    content = workbook([[MAN_1990, "", "05/2020", "01/2019", "UBND xã Mỹ An", "Phó Chủ tịch"]], WORK_HEADERS)
+    _job, [row] = run_job(actor=clerk, unit=units["a"], content=content, target="work_history")
+    assert row.outcome == RowOutcome.ERROR
+    assert row_messages(row) == ["Row 2, column 'Đến': 'to' is before 'from'."]
