@@ -63,7 +63,7 @@ FILTER_CATALOGUES = {
 }
 
 
-def _catalogue_choices(kinds) -> tuple[dict[str, list[tuple[str, str]]], dict[str, dict[str, str]]]:
+def catalogue_choices(kinds) -> tuple[dict[str, list[tuple[str, str]]], dict[str, dict[str, str]]]:
     """({kind: [("", "—"), (code, label)…] of the entries in use, in catalogue order},
     {kind: {code: label} of every entry, retired ones included, to print stored codes}), one query."""
     choices: dict[str, list[tuple[str, str]]] = {kind: [("", "—")] for kind in kinds}
@@ -105,7 +105,7 @@ class DossierFilterForm(forms.Form):
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
-        choices, self.labels = _catalogue_choices(FILTER_CATALOGUES.values())
+        choices, self.labels = catalogue_choices(FILTER_CATALOGUES.values())
         for name, kind in FILTER_CATALOGUES.items():
             self.fields[name].choices = choices[kind]
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import CatalogueEntry
+from records.forms import catalogue_choices
 from records.sections.spec import CHOICE, CODE, DATE, DECIMAL, INTEGER, LONG_TEXT, MONTH, ROWS, Section
 from records.services.content import month_text
 
@@ -20,30 +19,18 @@ MAX_EXTRA_ROWS = 5
 
 
 def _options(kinds: set[str], held: dict[str, set[str]] | None = None) -> dict[str, list[tuple[str, str]]]:
-    """Active entries of the catalogues a section uses (one query), then the codes the dossier already
-    holds that are no longer in use, marked so: such a value stays selected and can be kept (the
-    service refuses it anywhere else). A second query only when there are such codes."""
-    options: dict[str, list[tuple[str, str]]] = {kind: [] for kind in kinds}
-    if kinds:
-        entries = CatalogueEntry.objects.filter(kind__code__in=kinds, active=True).order_by("order", "code")
-        for kind, code, label in entries.values_list("kind__code", "code", "label"):
-            if code not in {c for c, _l in options[kind]}:
-                options[kind].append((code, label))
-    missing = {kind: codes - {c for c, _l in options.get(kind, [])} for kind, codes in (held or {}).items()}
-    missing = {kind: codes for kind, codes in missing.items() if codes}
-    if missing:
-        labels = {
-            (kind, code): label
-            for kind, code, label in CatalogueEntry.objects.filter(
-                kind__code__in=missing, code__in=set().union(*missing.values())
-            )
-            .order_by(F("valid_from").asc(nulls_first=True))  # the latest entry's label wins
-            .values_list("kind__code", "code", "label")
-        }
-        for kind, codes in missing.items():
-            for code in sorted(codes):
-                label = labels.get((kind, code)) or code
-                options[kind].append((code, _("%(label)s (no longer in use)") % {"label": label}))
+    """Active entries of the catalogues a section uses, then the codes the dossier already holds that
+    are no longer in use, marked so: such a value stays selected and can be kept (the service refuses
+    it anywhere else). One query (``records.forms.catalogue_choices``)."""
+    if not kinds:
+        return {}
+    choices, labels = catalogue_choices(kinds)
+    options = {kind: choices[kind][1:] for kind in kinds}  # without the empty choice: ``_field`` adds it
+    for kind, codes in (held or {}).items():
+        in_use = {code for code, _label in options.get(kind, [])}
+        for code in sorted(codes - in_use):
+            label = labels.get(kind, {}).get(code) or code
+            options.setdefault(kind, []).append((code, _("%(label)s (no longer in use)") % {"label": label}))
     return options
 
 

@@ -7,6 +7,8 @@ import datetime
 import io
 
 import pytest
+from django.test import Client
+from django.utils import translation
 from openpyxl import Workbook
 
 from imports.choices import ImportMode
@@ -156,3 +158,17 @@ def dossier_b(units):
 @pytest.fixture
 def today():
     return datetime.date.today()
+
+
+@pytest.fixture
+def vietnamese(settings):
+    """The screens in Vietnamese, as a province runs them (``pytestmark = pytest.mark.usefixtures(...)``)."""
+    settings.LANGUAGE_CODE = "vi"
+    with translation.override("vi"):
+        yield
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client

@@ -10,9 +10,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 from python_calamine import CalamineWorkbook
 
 from imports.choices import ImportStatus, RowOutcome
@@ -22,21 +20,14 @@ from imports.specs import import_spec
 from portal.choices import Role
 from portal.services.fields.definitions import field_definition_save
 from records.forms import list_filters
-from tests.imports.conftest import run_job
+from tests.imports.conftest import client_for, run_job
 from tests.permissions import make_account
 from tests.records.factories import BASE_CONTENT, make_dossier
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vietnamese")]
 
 THANG, HOA, AN = "087090000301", "087185000302", "087088000303"
 WORK = [{"period_from": "2013-03", "workplace": "Sở Nội vụ tỉnh Đồng Tháp", "title": "Chuyên viên"}]
-
-
-@pytest.fixture(autouse=True)
-def vietnamese(settings):
-    settings.LANGUAGE_CODE = "vi"
-    with translation.override("vi"):
-        yield
 
 
 @pytest.fixture
@@ -52,12 +43,6 @@ def people(province):
     an = {**BASE_CONTENT["identity"], "full_name": "Lê Văn An", "birth_date": "1988-01-02"}
     make_dossier(unit, personal_id=AN, identity=an, work_history=WORK)
     return unit
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

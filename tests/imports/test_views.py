@@ -13,9 +13,7 @@ import re
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from imports.choices import ImportMode, ImportStatus
 from imports.models import ColumnMapping, ImportJob
@@ -25,8 +23,9 @@ from portal.celery import app
 from portal.choices import Role
 from portal.models import Grant, Unit
 from records.models import Dossier
+from tests.imports.conftest import client_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vietnamese")]
 
 HEADER = ["Số CCCD", "Họ và tên", "Ngày sinh", "Giới tính", "Loại cán bộ"]
 THANG = ["087090000123", "Nguyễn Văn Thắng", "17/05/1990", "Nam", "CC"]
@@ -62,13 +61,6 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(autouse=True)
-def vietnamese(settings):
-    settings.LANGUAGE_CODE = "vi"
-    with translation.override("vi"):
-        yield
-
-
 @pytest.fixture
 def eager():
     """The task runs in the test's process when its ``on_commit`` fires."""
@@ -93,12 +85,6 @@ def world(province, django_user_model, admin_user):
         "leader": account("lanhdao", province["root"], Role.LEADER),
         "admin": admin_user,
     }
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post_upload(client, world, data: bytes, *, mode=ImportMode.ALL, unit="noi_vu", **extra):

@@ -1,7 +1,6 @@
 """portal/services/units/splitting.py: unit_split.
 
-Every refused operation is checked for its error key and for leaving the tree exactly
-as it was (rows re-read from the database).
+Refused operations: error key and tree unchanged (tests/portal/services/units/conftest.py).
 """
 
 from __future__ import annotations
