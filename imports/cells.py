@@ -75,15 +75,17 @@ def _is_number(value) -> bool:
 
 def _plain(value) -> str:
     """A cell as text: integral floats without ".0", dates as dd/mm/yyyy."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, datetime.time | datetime.timedelta):
-        return str(value)
-    text = nfc(str(value))
+    if value.__class__ is not str:  # (text, most cells, goes straight to the end)
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        if isinstance(value, datetime.date):
+            return value.strftime("%d/%m/%Y")
+        if isinstance(value, datetime.time | datetime.timedelta):
+            return str(value)
+        value = str(value)
+    text = nfc(value)
     if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
         # The apostrophe our csv export (and Excel) puts before text that would run as a formula.
         return text[1:]
@@ -228,6 +230,11 @@ class CatalogueBook:
     def __init__(self):
         self._kinds: dict[str, tuple[set[str], dict[str, str | None], set[str]]] = {}
 
+    def preload(self, kinds) -> None:
+        """Read the catalogues ``kinds`` now (one query each), so that reading cells then needs no database."""
+        for kind in kinds:
+            self._load(kind)
+
     def _load(self, kind: str):
         if kind not in self._kinds:
             codes: set[str] = set()
@@ -278,7 +285,7 @@ class CatalogueBook:
 
 def convert(column: ColumnSpec, value, *, book: CatalogueBook, today: datetime.date):
     """The content value of ``value`` for ``column`` (None when empty); ``ValueError`` with the problem."""
-    if is_empty(value):
+    if value is None or (value.__class__ is str and not value.strip()):  # ``is_empty``, without the call
         return None
     kind = column.kind
     if kind == DATE:

@@ -181,7 +181,10 @@ def _content_from(values: dict) -> dict:
     for key, value in values.items():
         place = _content_place(key)
         if place is not None:
-            content.setdefault(place[0], {})[place[1]] = value
+            section = content.get(place[0])
+            if section is None:  # (not ``setdefault``, which builds a dict for every cell)
+                section = content[place[0]] = {}
+            section[place[1]] = value
     return content
 
 

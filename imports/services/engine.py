@@ -29,13 +29,19 @@ errors per cell ("Dòng 14, cột 'Ngày sinh': …") and the labels of the fiel
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import gc
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db import connections
+from django.db.models import F, TextField
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from imports.cells import CLEAR, CLEAR_MARKER, CatalogueBook, convert, is_clear, is_empty
@@ -44,7 +50,7 @@ from imports.readers import Table
 from imports.services.dossier_rows import DossierRows
 from imports.services.results import ImportCancelled, ParsedRow, RowResult, RunSummary, cell_message
 from imports.services.section_rows import SectionRows
-from imports.specs import PERSONAL_ID, ColumnSpec, ImportSpec
+from imports.specs import CODE, PERSONAL_ID, ColumnSpec, ImportSpec
 from portal import scoping
 from portal.legacy_text import holds_tcvn3, looks_tcvn3, may_be_tcvn3, row_is_tcvn3, tcvn3_to_unicode
 from portal.models import Unit
@@ -58,8 +64,24 @@ from records.services.bulk_writes import (
     dossiers_bulk_update,
 )
 from records.services.codes import CodeBook
+from records.services.content_hash import content_loads
 
 CHUNK_ROWS = 5000
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the block (restored after). An import allocates
+    millions of small objects (the sheet's cells, the parsed rows, the results) and creates no
+    reference cycles: without the collector's repeated passes over them it is markedly faster
+    (bench/RESULTS.md). Nested uses leave it to the outermost."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _erase_refused() -> str:
@@ -115,25 +137,13 @@ class ImportRun(DossierRows, SectionRows):
     # --- driving -------------------------------------------------------------------------------
 
     def execute(self) -> RunSummary:
-        # The run allocates millions of small objects and creates no reference cycles: without the
-        # cyclic collector's repeated passes over them it is markedly faster (bench/RESULTS.md).
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             return self._execute()
-        finally:
-            if enabled:
-                gc.enable()
 
     def _execute(self) -> RunSummary:
         results: list[RowResult] = []
-        rows = self.table.rows()
         done = 0
-        while True:
-            chunk = list(islice(rows, CHUNK_ROWS))
-            if not chunk:
-                break
-            parsed = [self._parse(number, cells) for number, cells in chunk]
+        for chunk, parsed in self._parsed_chunks():
             if self.spec.is_dossiers:
                 writes = self._dossiers_chunk(parsed)
             else:
@@ -149,6 +159,39 @@ class ImportRun(DossierRows, SectionRows):
         return RunSummary(
             results=results, written=self.written, tcvn3_cells=self.tcvn3_cells, tcvn3_example=self.tcvn3_example
         )
+
+    def _parsed_chunks(self) -> Iterator[tuple[list, list[ParsedRow]]]:
+        """(rows as read, parsed rows) of each chunk of ``CHUNK_ROWS`` rows.
+
+        When writing, the next chunk is parsed in a second thread while the caller checks and
+        writes this one: parsing is Python alone and needs no database (the catalogues are read
+        first), while a write mostly waits for PostgreSQL, which lets the other thread run
+        (bench/RESULTS.md). The sheet is read in this thread; the parsing thread gets plain lists,
+        and the active language, for its messages."""
+        rows = self.table.rows()
+        chunks = iter(lambda: list(islice(rows, CHUNK_ROWS)), [])
+        if not self.write:
+            for chunk in chunks:
+                yield chunk, [self._parse(number, cells) for number, cells in chunk]
+            return
+        self.book.preload({column.catalogue for column in self.columns.values() if column.kind == CODE})
+        language = translation.get_language()
+
+        def parse(chunk: list) -> list[ParsedRow]:
+            try:
+                with translation.override(language):
+                    return [self._parse(number, cells) for number, cells in chunk]
+            finally:
+                connections.close_all()  # none is opened here; should one be, it is not left behind
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-parse") as pool:
+            chunk = next(chunks, None)
+            pending = pool.submit(parse, chunk) if chunk else None
+            while pending is not None:
+                parsed = pending.result()
+                current, chunk = chunk, next(chunks, None)
+                pending = pool.submit(parse, chunk) if chunk else None
+                yield current, parsed
 
     def header(self, key: str) -> str:
         if key in self.headers:
@@ -262,23 +305,28 @@ class ImportRun(DossierRows, SectionRows):
         versions = DossierVersion.objects.filter(
             dossier__personal_id__any_of=list(allowed), number=F("dossier__latest_version")
         ).order_by()
+        # The contents are read as JSON text and decoded with orjson (``content_loads``): Django's
+        # JSONField decodes with ``json``, a second or two per 50,000 dossiers more.
         if self.write or self.spec.is_dossiers:
-            rows = versions.values_list("dossier__personal_id", "dossier_id", "number", "dossier__unit_id", "content")
-            existing = {pid: (pk, number, unit_id, content) for pid, pk, number, unit_id, content in rows}
+            rows = versions.annotate(text=Cast("content", TextField())).values_list(
+                "dossier__personal_id", "dossier_id", "number", "dossier__unit_id", "text"
+            )
+            existing = {pid: (pk, number, unit_id, content_loads(text)) for pid, pk, number, unit_id, text in rows}
         else:
             # A dry run of a section reads only that section and the name (not the whole content).
             section = self.spec.section
-            rows = versions.values_list(
-                "dossier__personal_id",
-                "dossier_id",
-                "number",
-                "dossier__unit_id",
-                f"content__{section}",
-                "content__identity__full_name",
-            )
+            rows = versions.annotate(
+                section_text=Cast(KeyTransform(section, "content"), TextField()),
+                name=KeyTextTransform("full_name", KeyTransform("identity", "content")),
+            ).values_list("dossier__personal_id", "dossier_id", "number", "dossier__unit_id", "section_text", "name")
             existing = {
-                pid: (pk, number, unit_id, {section: section_rows or [], "identity": {"full_name": name or ""}})
-                for pid, pk, number, unit_id, section_rows, name in rows
+                pid: (
+                    pk,
+                    number,
+                    unit_id,
+                    {section: (content_loads(text) if text else None) or [], "identity": {"full_name": name or ""}},
+                )
+                for pid, pk, number, unit_id, text, name in rows
             }
         header = self.header(PERSONAL_ID)
         for p in parsed:

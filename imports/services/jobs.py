@@ -43,7 +43,7 @@ from imports.choices import (
 )
 from imports.models import ColumnMapping, ImportJob
 from imports.readers import FileRefused, table_open
-from imports.services.engine import ImportRun
+from imports.services.engine import ImportRun, collector_paused
 from imports.services.outcomes import job_set, outcome_store
 from imports.services.results import ImportCancelled
 from imports.specs import PERSONAL_ID, ColumnSpec, ImportSpec, UnknownTarget, header_index, header_key, import_spec
@@ -231,7 +231,10 @@ def import_job_run(*, job: ImportJob, commit: bool, actor=None) -> ImportJob:
     for name, value in values.items():
         setattr(job, name, value)
     try:
-        return _run(job, commit=commit, actor=actor)
+        # The collector stays off from reading the sheet (calamine's millions of cells) to storing
+        # the outcomes, not only during the checks (``collector_paused``).
+        with collector_paused():
+            return _run(job, commit=commit, actor=actor)
     except Exception:
         # Whatever went wrong, the job must not stay "running": it ends failed, nothing written
         # (the import's transaction rolled back), and the error reaches the log by the re-raise.
@@ -300,7 +303,7 @@ def _run(job: ImportJob, *, commit: bool, actor) -> ImportJob:
                     else:
                         status = ImportStatus.DONE
                         if summary.written >= ANALYZE_AFTER:
-                            statistics_refresh(_written_models(spec))
+                            statistics_refresh(_written_models(spec), planner_columns=True)
             else:
                 summary = run.execute()
         except ImportCancelled:

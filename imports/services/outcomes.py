@@ -4,6 +4,7 @@ workbook of the failed rows, the counts and the message the clerk reads."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -45,6 +46,7 @@ def outcome_store(job: ImportJob, table: Table, summary: RunSummary, *, status: 
         ],
     )
     error_path = ""
+    counts = summary.counts()
     failed = [result for result in results if result.outcome == RowOutcome.ERROR]
     if failed:
         data = error_workbook(table=table, results=failed)
@@ -55,13 +57,13 @@ def outcome_store(job: ImportJob, table: Table, summary: RunSummary, *, status: 
         "finished_at": now,
         "rows_done": len(results),
         "rows_total": len(results),
-        "rows_new": summary.count(RowOutcome.NEW),
-        "rows_updated": summary.count(RowOutcome.UPDATE),
-        "rows_unchanged": summary.count(RowOutcome.UNCHANGED),
+        "rows_new": counts[RowOutcome.NEW],
+        "rows_updated": counts[RowOutcome.UPDATE],
+        "rows_unchanged": counts[RowOutcome.UNCHANGED],
         "rows_error": len(failed),
         "dossiers_written": summary.written,
         "error_file": error_path,
-        "message": _outcome_message(status, summary, len(failed)) + _tcvn3_note(summary),
+        "message": _outcome_message(status, counts) + _tcvn3_note(summary),
     }
     if commit and status == ImportStatus.DONE:
         values["imported_at"] = now
@@ -75,13 +77,14 @@ def _json_text(value: list) -> str:
     return json.dumps(value, ensure_ascii=False) if value else "[]"
 
 
-def _outcome_message(status: str, summary: RunSummary, failed: int) -> str:
+def _outcome_message(status: str, outcomes: Counter) -> str:
     counts = {
-        "new": summary.count(RowOutcome.NEW),
-        "updated": summary.count(RowOutcome.UPDATE),
-        "unchanged": summary.count(RowOutcome.UNCHANGED),
-        "errors": failed,
+        "new": outcomes[RowOutcome.NEW],
+        "updated": outcomes[RowOutcome.UPDATE],
+        "unchanged": outcomes[RowOutcome.UNCHANGED],
+        "errors": outcomes[RowOutcome.ERROR],
     }
+    failed = counts["errors"]
     if status == ImportStatus.CHECKED:
         return (
             _(

@@ -3,6 +3,7 @@ error, the errors per cell, the fields an update changes) and the run's summary.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -36,6 +37,10 @@ class RunSummary:
 
     def count(self, outcome: str) -> int:
         return sum(1 for result in self.results if result.outcome == outcome)
+
+    def counts(self) -> Counter:
+        """{outcome: rows} in one pass over the results."""
+        return Counter(result.outcome for result in self.results)
 
     @property
     def errors(self) -> int:

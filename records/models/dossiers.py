@@ -188,6 +188,13 @@ class Dossier(models.Model):
     unit_path = models.CharField(max_length=255, db_collation="C", default="", editable=False)
 
     scope = ScopeSpec(unit_path="unit_path", self_field="account")
+    # What the planner needs right after a bulk load (``records.services.bulk.statistics_refresh``):
+    # the columns of scoping, lookups, joins, the list's order and its filters.
+    PLANNER_COLUMNS = (
+        "id", "unit", "unit_path", "status", "personal_id", "account", "name_sort_key", "name_folded",
+        "birth_date", "personnel_category", "grade", "highest_qualification", "sex", "ethnicity",
+        "party_joined_on", "completeness", "live_version", "latest_version",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("dossier")

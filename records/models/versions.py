@@ -55,6 +55,11 @@ class DossierVersion(models.Model):
     )
 
     scope = ScopeSpec(unit_path="dossier__unit_path", self_field="dossier__account")
+    # Every column but the contents (``records.services.bulk.statistics_refresh``).
+    PLANNER_COLUMNS = (
+        "id", "dossier", "number", "unit", "status", "source", "created_by", "created_at", "published_by",
+        "published_at", "decision_date",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("dossier version")

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from dataclasses import dataclass, field
 
+import orjson
 from django.db import connection, models
 from django.utils import timezone
 from psycopg.types.json import Jsonb
@@ -79,7 +81,7 @@ def _live_values(content: dict, custom_required, *, columns: bool = True) -> dic
     already in PostgreSQL's text forms (ISO dates, plain decimals), JSON wrapped for psycopg."""
     values: dict = {}
     percent, missing = completeness(content, custom_required=custom_required)
-    values["completeness"], values["missing_items"] = percent, Jsonb(missing)
+    values["completeness"], values["missing_items"] = percent, _jsonb(missing)
     if not columns:
         return values
     fields, single = _dossier_layout()
@@ -90,7 +92,7 @@ def _live_values(content: dict, custom_required, *, columns: bool = True) -> dic
         value = (content.get(section) or {}).get(column.name)
         values[column.attname] = value if value is not None else (None if column.null else "")
     name = values.get("full_name") or ""
-    values["custom_fields"] = Jsonb(dict(content.get("custom") or {}))
+    values["custom_fields"] = _jsonb(dict(content.get("custom") or {}))
     values["name_folded"] = fold(name)
     values["name_sort_key"] = person_name_sort_key(name)
     return values
@@ -140,7 +142,7 @@ def dossiers_bulk_insert(*, people: list[CheckedDossier], actor=None, source: st
         [
             (
                 dossier_id, 1, person.unit.pk, *_hashed_json(person.content),
-                VersionStatus.PUBLISHED, source, Jsonb(sorted(person.content)), reason[:500], "", None,
+                VersionStatus.PUBLISHED, source, _jsonb(sorted(person.content)), reason[:500], "", None,
                 creator, now, now, creator,
             )
             for dossier_id, person in zip(dossier_ids, people, strict=True)
@@ -157,10 +159,22 @@ def dossiers_bulk_insert(*, people: list[CheckedDossier], actor=None, source: st
 
 def _hashed_json(content: dict) -> tuple[Jsonb, str]:
     """The content for COPY and its SHA-256, from one serialisation: the canonical JSON is what
-    is hashed, and PostgreSQL's jsonb does not care about key order."""
+    is hashed, and PostgreSQL's jsonb does not care about key order (psycopg sends the bytes as they are)."""
     data = canonical_bytes(content)
-    text = data.decode()
-    return Jsonb(content, dumps=lambda _obj: text), hashlib.sha256(data).hexdigest()
+    return Jsonb(content, dumps=lambda _obj: data), hashlib.sha256(data).hexdigest()
+
+
+def _json_dumps(value) -> bytes:
+    # orjson for the small JSON columns written per dossier (missing items, custom fields, sections);
+    # what it refuses (integers past 64 bits) goes through ``json``, psycopg's default.
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(value).encode()
+
+
+def _jsonb(value) -> Jsonb:
+    return Jsonb(value, dumps=_json_dumps)
 
 
 def _copy_rows(model, attnames: list[str], rows: list[tuple]) -> None:
@@ -216,7 +230,7 @@ def dossiers_bulk_update(
         [
             (
                 update.dossier_id, update.base_version + 1, current[update.dossier_id][1],
-                *_hashed_json(update.content), status, source, Jsonb(sorted(update.sections)), reason[:500], "",
+                *_hashed_json(update.content), status, source, _jsonb(sorted(update.sections)), reason[:500], "",
                 None, creator, now, now if publish else None, creator if publish else None,
             )
             for update in updates

@@ -37,6 +37,8 @@ def completeness(content: dict, *, custom_required: list[tuple[str, str]] | None
         total += len(names)
         for name in names:
             value = values.get(name)
+            if value.__class__ is str and value and not value[0].isspace():
+                continue  # filled text, most items: no call
             if value is None or is_empty_value(value):
                 missing.append(_missing_label_in(key, name, language))
     for key in ROW_SECTIONS_REQUIRED:

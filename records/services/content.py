@@ -204,8 +204,10 @@ def _clean_fields(
     # section) are skipped before any other work.
     for spec in section.fields:
         value = values.get(spec.name)
-        if value is None or is_empty_value(value):
+        if value is None:
             continue
+        if (value.__class__ is not str or not value or value[0].isspace()) and is_empty_value(value):
+            continue  # (text that starts with a letter, most values, is filled: no call)
         if converted and spec.kind in READ_AS_STORED and type(value) is str:
             cleaned[spec.name] = value  # read once by the sheet reader: not converted a second time
             continue

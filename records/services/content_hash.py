@@ -40,6 +40,16 @@ def _canonical_bytes_json(content: dict) -> bytes:
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def content_loads(text: str | bytes):
+    """A stored content (or part of one) from its JSON text, as ``json.loads`` reads it, with orjson
+    (several times faster: a bulk import reads the content of every dossier it updates). What orjson
+    refuses (integers past 64 bits) goes through ``json``."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def content_sha256(content: dict) -> str:
     return hashlib.sha256(canonical_bytes(content)).hexdigest()
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from imports.choices import ImportMode, ImportStatus, RowOutcome
 from imports.services import engine
@@ -217,6 +218,36 @@ def test_all_or_nothing_rolls_back_chunks_already_written(units, clerk, monkeypa
     assert job.status == ImportStatus.FAILED
     assert written_counts() == before
     assert [row.outcome for row in results] == ["new"] * 5 + ["error"]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Row 3, column 'Dân tộc': the value 'Sao Hỏa' is neither a code nor a label in use in the catalogue."),
+        (
+            "vi",
+            "Dòng 3, cột 'Dân tộc': giá trị 'Sao Hỏa' không phải là mã hay tên của một mục đang dùng trong danh mục.",
+        ),
+    ],
+)
+def test_an_import_reads_the_next_chunk_ahead_in_the_callers_language(units, clerk, monkeypatch, language, expected):
+    # When writing, each chunk is read (cells converted, catalogues by label) in a second thread while
+    # the one before it is written: the rows keep their order, messages come in the language of the run,
+    # and labels become codes from the catalogues read beforehand in the run's transaction (a query
+    # from that thread would use a connection of its own, which cannot see this test's catalogues).
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
+    rows = [
+        person_row(person_id(1), ethnicity="Tày"),
+        person_row(person_id(2), ethnicity="Sao Hỏa"),
+        *(person_row(person_id(n)) for n in range(3, 8)),
+    ]
+    with translation.override(language):
+        job, results = run_job(actor=clerk, unit=units["a"], content=workbook(rows), commit=True, mode=ImportMode.VALID)
+    assert outcomes(results) == [(2, "new"), (3, "error"), *((n, "new") for n in range(4, 9))]
+    assert row_messages(results[1]) == [expected]
+    assert job.dossiers_written == 6
+    assert Dossier.objects.get(personal_id=person_id(1)).ethnicity == "02"
+    assert not Dossier.objects.filter(personal_id=person_id(2)).exists()
 
 
 def test_valid_rows_mode_writes_the_valid_rows_and_returns_the_rest(units, clerk, dossier_a):
