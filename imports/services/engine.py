@@ -1,6 +1,7 @@
 """The import run: every row checked as a real import checks it, and written only when asked
-(the dossiers target: ``imports.services.dossier_rows``; the section targets:
-``imports.services.section_rows``; what a run gives back: ``imports.services.results``).
+(reading the cells: ``imports.services.cell_reading``; the dossiers target:
+``imports.services.dossier_rows``; the section targets: ``imports.services.section_rows``; what a
+run gives back: ``imports.services.results``).
 
 One pass over the sheet, in chunks of ``CHUNK_ROWS`` rows, with a constant number of queries
 per chunk (the dossiers of the chunk, their latest versions, the ones in the actor's scope)
@@ -32,11 +33,10 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 
-from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import F, TextField
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
@@ -44,17 +44,17 @@ from django.db.models.functions import Cast
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from imports.cells import CLEAR, CLEAR_MARKER, CatalogueBook, convert, is_clear, is_empty
+from imports.cells import CatalogueBook
 from imports.choices import ImportMode, RowOutcome
 from imports.readers import Table
+from imports.services.cell_reading import CellReading
 from imports.services.dossier_rows import DossierRows
 from imports.services.results import ImportCancelled, ParsedRow, RowResult, RunSummary, cell_message
 from imports.services.section_rows import SectionRows
 from imports.specs import CODE, PERSONAL_ID, ColumnSpec, ImportSpec
 from portal import scoping
-from portal.legacy_text import holds_tcvn3, looks_tcvn3, may_be_tcvn3, row_is_tcvn3, tcvn3_to_unicode
 from portal.models import Unit
-from records.identity import birth_place_codes, personal_id_clean
+from records.identity import birth_place_codes
 from records.models import Dossier, DossierVersion
 from records.services.bulk_writes import (
     CheckedDossier,
@@ -84,13 +84,7 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _erase_refused() -> str:
-    return _(
-        "this column identifies the row and cannot be erased; '%(marker)s' erases a value only in the other columns"
-    ) % {"marker": CLEAR_MARKER}
-
-
-class ImportRun(DossierRows, SectionRows):
+class ImportRun(CellReading, DossierRows, SectionRows):
     """One run of ``spec`` over ``table`` (see the module docstring).
 
     ``columns``: {sheet column index: column spec}; ``unit``: the job's unit (new dossiers go
@@ -200,90 +194,6 @@ class ImportRun(DossierRows, SectionRows):
             return self.spec.column(key).header
         except KeyError:
             return ""
-
-    # --- cells ---------------------------------------------------------------------------------
-
-    def _parse(self, number: int, cells: list) -> ParsedRow:
-        if row_is_tcvn3(cells):
-            cells = self._from_tcvn3(number, cells)
-        result = RowResult(row=number)
-        values: dict = {}
-        raw_id = None
-        cleared = False  # a cell holds the erase marker
-        formulas = self.table.formulas.get(number, ())
-        width = len(cells)
-        for index, column in self.column_items:
-            raw = cells[index] if index < width else None
-            if (raw is None or raw == "") and index not in formulas:
-                continue  # most cells of a wide sheet are empty: skip them before any work
-            header = self.headers[column.key]
-            if index in formulas:
-                result.fail(
-                    header,
-                    cell_message(
-                        number,
-                        header,
-                        _("the cell holds a formula; copy the column and paste it back as values (Paste Special)"),
-                    ),
-                )
-                continue
-            if raw.__class__ is str and "[" in raw and is_clear(raw):
-                if column.key in self.fixed_columns:
-                    result.fail(header, cell_message(number, header, _erase_refused()))
-                    if column.key == PERSONAL_ID:
-                        raw_id = raw
-                else:
-                    values[column.key] = CLEAR
-                    cleared = True
-                continue
-            if column.key == PERSONAL_ID:
-                raw_id = raw
-                continue
-            try:
-                value = convert(column, raw, book=self.book, today=self.today)
-            except ValueError as exc:
-                result.fail(header, cell_message(number, header, _("the value %(problem)s") % {"problem": exc}))
-                continue
-            if value is not None:
-                values[column.key] = value
-        parsed = ParsedRow(result=result, raw_id=raw_id, values=values, cleared=cleared)
-        if is_clear(raw_id):
-            result.personal_id = ""
-            return parsed
-        if is_empty(raw_id):
-            header = self.header(PERSONAL_ID)
-            result.fail(header, cell_message(number, header, _("the personal identification number is missing")))
-            return parsed
-        try:
-            result.personal_id = personal_id_clean(raw_id, known_codes=self.known_codes)
-        except ValidationError as exc:
-            header = self.header(PERSONAL_ID)
-            for message in _messages(exc):
-                result.fail(header, cell_message(number, header, message))
-            result.personal_id = str(raw_id)[:40]
-        return parsed
-
-    def _from_tcvn3(self, number: int, cells: list) -> list:
-        """The cells of a row with clear evidence of TCVN3 (``portal.legacy_text``), converted: a
-        cell that holds a sign of it, and, in a column where clear evidence was seen (in this row
-        or an earlier one), any cell that may be TCVN3 ("Lý Tó" = Lý Tú). A row without evidence is
-        never touched, so a name typed in Unicode below TCVN3 rows ("Tô Hoài") stays as it is. The
-        erase marker is left as it is. Counted; the first one is the example the job's message shows."""
-        cells = list(cells)
-        width = len(cells)
-        for index, _column in self.column_items:
-            if index < width and cells[index].__class__ is str and looks_tcvn3(cells[index]):
-                self.tcvn3_columns.add(index)
-        for index, column in self.column_items:
-            raw = cells[index] if index < width else None
-            if raw.__class__ is not str or is_clear(raw):
-                continue
-            if holds_tcvn3(raw) or (index in self.tcvn3_columns and may_be_tcvn3(raw)):
-                cells[index] = tcvn3_to_unicode(raw)
-                self.tcvn3_cells += 1
-                if self.tcvn3_example is None:
-                    self.tcvn3_example = (number, self.headers[column.key], raw, cells[index])
-        return cells
 
     def _load(self, parsed: list[ParsedRow]) -> dict[str, tuple]:
         """{personal id: (pk, latest_version, unit_id, content)} of the chunk's existing dossiers
@@ -421,11 +331,3 @@ class ImportRun(DossierRows, SectionRows):
                         reason=self.reason,
                         publish=self.publish,
                     )
-
-
-def _messages(exc: ValidationError) -> Iterable[str]:
-    if hasattr(exc, "message_dict"):
-        for messages in exc.message_dict.values():
-            yield from messages
-    else:
-        yield from exc.messages

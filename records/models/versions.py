@@ -29,7 +29,9 @@ class DossierVersion(models.Model):
     unit at the moment the version was created (set by every service that creates one);
     rows are never changed except ``status`` (pending → published) and ``published_*``."""
 
-    dossier = models.ForeignKey("records.Dossier", on_delete=models.PROTECT, related_name="versions")
+    # No index of its own: the unique (dossier, number) serves every lookup by dossier, and the latest
+    # version (number = the dossier's latest_version) in one index probe instead of a visit to every version.
+    dossier = models.ForeignKey("records.Dossier", on_delete=models.PROTECT, related_name="versions", db_index=False)
     number = models.PositiveIntegerField(_("version"))
     # The dossier's unit when the version was made: an old version's résumé prints it, not
     # the unit the person works in now. Null only for rows older than this column that the

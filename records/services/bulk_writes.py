@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import orjson
 from django.db import connection, models
 from django.utils import timezone
+from django.utils.translation import get_language
 from psycopg.types.json import Jsonb
 
 from portal.text import fold, person_name_sort_key
@@ -76,11 +77,11 @@ def _dossier_layout() -> tuple[list[models.Field], dict[str, str]]:
     return fields, single
 
 
-def _live_values(content: dict, custom_required, *, columns: bool = True) -> dict:
+def _live_values(content: dict, custom_required, *, language: str, columns: bool = True) -> dict:
     """The live columns a content gives the dossier row, as COPY reads them: content values are
     already in PostgreSQL's text forms (ISO dates, plain decimals), JSON wrapped for psycopg."""
     values: dict = {}
-    percent, missing = completeness(content, custom_required=custom_required)
+    percent, missing = completeness(content, custom_required=custom_required, language=language)
     values["completeness"], values["missing_items"] = percent, _jsonb(missing)
     if not columns:
         return values
@@ -110,13 +111,14 @@ def dossiers_bulk_insert(*, people: list[CheckedDossier], actor=None, source: st
     _immediate_constraints()
     now = timezone.now()
     custom_required = _CustomRequired()
+    language = get_language()  # once for all the dossiers (the missing items' labels)
     fields, _single = _dossier_layout()
     defaults = {field.attname: field.get_default() for field in fields}
     rows = []
     for person in people:
         category = (person.content.get("header") or {}).get("personnel_category")
         values = dict(defaults)
-        values.update(_live_values(person.content, custom_required[category]))
+        values.update(_live_values(person.content, custom_required[category], language=language))
         values.update(
             personal_id=person.personal_id,
             unit_id=person.unit.pk,
@@ -244,6 +246,7 @@ def dossiers_bulk_update(
         status=VersionStatus.PUBLISHED, published_at=now, published_by=creator
     )
     custom_required = _CustomRequired()
+    language = get_language()
     fields, single = _dossier_layout()
     touches_row_columns = any(key in SINGLE_KEYS or key == "custom" for u in updates for key in u.sections)
     # Only repeating sections changed: the row keeps its columns; completeness and versions move.
@@ -252,7 +255,7 @@ def dossiers_bulk_update(
     values = []
     for update in updates:
         category = (update.content.get("header") or {}).get("personnel_category")
-        live = _live_values(update.content, custom_required[category], columns=touches_row_columns)
+        live = _live_values(update.content, custom_required[category], language=language, columns=touches_row_columns)
         live["live_version"] = live["latest_version"] = update.base_version + 1
         values.append((update.dossier_id, *(live[name] for name in names)))
     _rows_update(Dossier, names, values)

@@ -22,16 +22,19 @@ def required_custom_keys(personnel_category: str | None) -> list[tuple[str, str]
     ]
 
 
-def completeness(content: dict, *, custom_required: list[tuple[str, str]] | None = None) -> tuple[int, list[str]]:
+def completeness(
+    content: dict, *, custom_required: list[tuple[str, str]] | None = None, language: str | None = None
+) -> tuple[int, list[str]]:
     """(percentage, missing items) over the required template items of single sections, one
     row at least in training 32.1, work history 33 and family 36.1, and the required custom
-    fields. Missing items are labelled "section: field" for the person and the clerk."""
+    fields. Missing items are labelled "section: field" for the person and the clerk, in
+    ``language`` (default: the active one; a bulk write passes it once for all its dossiers)."""
     if custom_required is None:
         category = (content.get("header") or {}).get("personnel_category")
         custom_required = required_custom_keys(category)
     missing: list[str] = []
     total = 0
-    language = get_language()  # once: a bulk import computes this for every dossier it writes
+    language = language or get_language()
     for key, names in _required_single_items():
         values = content.get(key) or {}
         total += len(names)
