@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from imports.choices import ImportMode
+from imports.exports.periods import period_check, period_parse, section_period
 from imports.exports.responses import FORMATS
 from imports.exports.rows import export_columns
 from imports.models import ColumnMapping
@@ -155,6 +156,16 @@ class ExportForm(forms.Form):
         initial=LATEST,
         required=False,  # absent: the latest content
     )
+    period_from = forms.CharField(
+        label=_("Rows from (month)"),
+        required=False,
+        max_length=10,
+        help_text=_(
+            "A section only (not the family): the rows whose time overlaps the period, e.g. from 01/2025 "
+            "to 12/2025, or the year 2025 in both. mm/yyyy or yyyy; either may be left empty."
+        ),
+    )
+    period_to = forms.CharField(label=_("Rows until (month)"), required=False, max_length=10)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,6 +180,19 @@ class ExportForm(forms.Form):
         self.fields["columns"].initial = (
             [key for key in keys if key in DEFAULT_EXPORT_COLUMNS] if self.target == DOSSIERS else keys
         )
+        # The period is offered for the sections whose rows have dates (``imports.exports.periods``).
+        self.offers_period = self.target != DOSSIERS and section_period(import_spec(self.target).section) is not None
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned["period"] = period_parse(cleaned.get("period_from"), cleaned.get("period_to"))
+            period_check(None if self.target == DOSSIERS else import_spec(self.target).section, cleaned["period"])
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                for message in messages:
+                    self.add_error(key, message)
+        return cleaned
 
 
 class ColumnMappingForm(forms.Form):

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from imports.exports.periods import Period, period_check, period_matcher, section_period
 from imports.specs import (
     DATE,
     DECIMAL,
@@ -106,6 +107,7 @@ def export_rows(
     columns: list[str] | None = None,
     filters: DossierFilters | None = None,
     approved: bool = False,
+    period: Period | None = None,
 ) -> tuple[list[ColumnSpec], Iterator[list]]:
     """The columns and the rows (lists of cell values) of an export of ``target``.
 
@@ -115,18 +117,20 @@ def export_rows(
 
     ``user``: whose scope applies (``dossier_list``: what they may view); None is the system
     (every dossier). ``unit``: only dossiers in its subtree; ``filters``: the dossier list's
-    filters. Rows come in the list's order (Vietnamese name order), a section's rows within a
+    filters; ``period``: a section's rows whose time overlaps it (``imports.exports.periods``; refused
+    for the dossiers and the family). Rows come in the list's order (Vietnamese name order), a section's rows within a
     dossier in their order. Cell values: text, ``int``, ``datetime.date`` or None (empty).
     The rows are read lazily, in batches, when the iterator is consumed. Raises
     ``ValidationError`` for an unknown target or column."""
     spec = _spec(target)
     chosen = _chosen(spec, user=user, columns=columns)
+    period_check(None if spec.target == DOSSIERS else spec.section, period)
     dossiers = dossier_list(user=user if user is not None else system_reader(), filters=filters)
     if unit is not None:
         dossiers = dossiers.filter(scoping.subtree_condition(Dossier, "unit_path", unit.path))
     if spec.target == DOSSIERS:
         return chosen, _dossier_rows(dossiers, chosen, approved=approved)
-    return chosen, _section_rows(dossiers, spec, chosen, approved=approved)
+    return chosen, _section_rows(dossiers, spec, chosen, approved=approved, period=period)
 
 
 def _cell_converter(column: ColumnSpec) -> Callable:
@@ -248,14 +252,21 @@ def _content_getter(section: str, name: str, convert: Callable) -> Callable:
     return lambda values, content: convert((content.get(section) or {}).get(name))
 
 
-def _section_rows(dossiers, spec: ImportSpec, columns: list[ColumnSpec], *, approved: bool) -> Iterator[list]:
+def _section_rows(
+    dossiers, spec: ImportSpec, columns: list[ColumnSpec], *, approved: bool, period: Period | None = None
+) -> Iterator[list]:
     """The section's rows of each scoped dossier, in the dossiers' order: the live rows (one
     query per batch of dossiers), or (unless ``approved``) the latest version's rows when a change
-    awaits approval."""
+    awaits approval; with ``period``, only the rows whose time overlaps it."""
     section = SECTION_BY_KEY[spec.section]
     own = [(index, column.field, _cell_converter(column)) for index, column in enumerate(columns)]
     own = [item for item in own if columns[item[0]].key not in (PERSONAL_ID, PERSON_NAME)]
     fields = [name for _index, name, _convert in own]
+    keep = None
+    if period is not None:  # the time fields are read even when they are not exported
+        start, end, _kind = section_period(section.key)
+        fields += [name for name in (start, end) if name and name not in fields]
+        keep = period_matcher(section.key, period, fields)
     width = len(columns)
     id_at = next(i for i, column in enumerate(columns) if column.key == PERSONAL_ID)
     name_at = next((i for i, column in enumerate(columns) if column.key == PERSON_NAME), None)
@@ -280,6 +291,8 @@ def _section_rows(dossiers, spec: ImportSpec, columns: list[ColumnSpec], *, appr
             else:
                 stored = live_rows.get(pk, ())
             for values in stored:
+                if keep is not None and not keep(values):
+                    continue
                 row = [None] * width
                 row[id_at] = personal_id
                 if name_at is not None:

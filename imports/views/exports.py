@@ -52,7 +52,7 @@ class ExportView(ImportsMixin, TemplateView):
         except ValidationError as exc:
             self.list_filters, problems = None, exc.messages
         if "fmt" not in request.GET:
-            initial = {"target": request.GET.get("target", ""), "unit": request.GET.get("unit", "")}
+            initial = {name: request.GET.get(name, "") for name in ("target", "unit", "period_from", "period_to")}
             form = ExportForm(user=request.user, initial=initial)
             return self.render_to_response(self.get_context_data(form=form, filter_problems=problems))
         form = ExportForm(request.GET, user=request.user)
@@ -67,6 +67,7 @@ class ExportView(ImportsMixin, TemplateView):
                     fmt=data["fmt"],
                     approved=data["content"] == APPROVED,
                     filters=self.list_filters.filters if self.list_filters.shown else None,
+                    period=data["period"],
                 )
             except PermissionDenied as exc:
                 return forbidden(request, str(exc))
@@ -77,7 +78,11 @@ class ExportView(ImportsMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         chosen = getattr(self, "list_filters", None)
-        kept = {name: self.request.GET.get(name, "") for name in ("target", "unit") if self.request.GET.get(name)}
+        kept = {
+            name: self.request.GET.get(name, "")
+            for name in ("target", "unit", "period_from", "period_to")
+            if self.request.GET.get(name)
+        }
         context.update(
             templates=targets(),
             list_filters=chosen if chosen is not None and chosen.shown else None,

@@ -3,8 +3,9 @@ update of a dossier of their unit, a row with an error, and a row and header typ
 encoding) to the bulk import screen; a Celery worker checks it while the page follows the progress;
 the clerk reads the preview (nothing written), imports the valid rows, downloads the error workbook,
 then exports the unit's dossiers twice: the approved content only, and the latest with the change
-awaiting approval; last, the dossier list filtered to women, exported through its link in the import's
-columns.
+awaiting approval; then the dossier list filtered to women, exported through its link in the import's
+columns; last, a section's rows of a period (the period kept when the target changes, a wrong one
+refused at its field, hidden for the family).
 
 The database shows nothing written by the check, then the new dossiers (the TCVN3 name stored in
 Unicode) and the update as a version awaiting the head of unit's approval.
@@ -257,3 +258,27 @@ def test_a_clerk_checks_imports_and_exports_a_sheet_through_a_worker(live_server
         page.get_by_role("button", name="Xuất xlsx").click()
     rows = list(openpyxl.load_workbook(saved(download_info.value, tmp_path)).worksheets[0].iter_rows(values_only=True))
     assert [row[0] for row in rows[1:]] == [LAN]
+
+    # 6. A section's rows of a period: the period is offered for a section with dates, kept when
+    # another target is chosen (the page reloads with its columns), hidden for the family.
+    page.goto(live_server.url + reverse("imports_exports:export"))
+    expect(page.locator('input[name="period_from"]')).to_have_count(0)  # the dossiers have no period
+    page.locator('select[name="target"]').select_option("work_history")
+    page.wait_for_url("**target=work_history**")
+    page.locator('input[name="period_from"]').fill("01/2025")
+    page.locator('select[name="target"]').select_option("rewards")
+    page.wait_for_url("**target=rewards**")
+    expect(page.locator('input[name="period_from"]')).to_have_value("01/2025")
+    page.locator('input[name="period_to"]').fill("12/2024")
+    page.locator('select[name="unit"]').select_option(str(unit.pk))
+    page.get_by_role("button", name="Xuất xlsx").click()
+    expect(page.locator("#id_period_to").locator("xpath=ancestor::li[1]")).to_contain_text(
+        "Tháng cuối của khoảng thời gian (12/2024) trước tháng đầu (01/2025)."
+    )
+    page.locator('input[name="period_to"]').fill("12/2025")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Xuất xlsx").click()
+    assert "-01-2025-12-2025-" in download_info.value.suggested_filename
+    page.locator('select[name="target"]').select_option("family_own")
+    page.wait_for_url("**target=family_own**")
+    expect(page.locator('input[name="period_from"]')).to_have_count(0)

@@ -1,5 +1,5 @@
 """``python manage.py export_records --target dossiers --unit CODE --out FILE.xlsx [--columns k1,k2]
-[--format xlsx|csv] [--as USER] [--approved] [--filter NAME=VALUE …]``
+[--format xlsx|csv] [--as USER] [--approved] [--filter NAME=VALUE …] [--period-from MM/YYYY] [--period-to MM/YYYY]``
 
 Writes the dossiers (or one repeating section) of a unit's subtree through the same export as
 the admin (``imports.exports``): the import's columns, a file that imports back unchanged.
@@ -7,8 +7,9 @@ Without ``--as`` the command reads as the system (every dossier of the subtree);
 that account (its scope). The file is written under a temporary name and renamed when
 complete, so an interrupted export leaves no half file. ``--filter`` narrows the export as the
 dossier list's filters do (``status=…``, ``personnel_category=VC``, ``cf_<key>=…``; the names of
-its query string, ``records.forms.list_filters``). Exits non-zero with a Vietnamese message for
-an unknown target, unit, column, format, account or filter.
+its query string, ``records.forms.list_filters``). ``--period-from`` / ``--period-to`` keep only the
+rows of a section whose time overlaps the period (``imports.exports.periods``). Exits non-zero with
+a Vietnamese message for an unknown target, unit, column, format, account, filter or period.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from imports.exports.csv_stream import export_csv_stream
+from imports.exports.periods import period_parse
 from imports.exports.responses import FORMATS
 from imports.exports.rows import export_rows
 from imports.exports.xlsx import export_xlsx_stream
@@ -51,6 +53,8 @@ class Command(BaseCommand):
             metavar="NAME=VALUE",
             help="A filter of the dossier list, repeatable: " + ", ".join(LIST_FILTERS) + ", cf_<custom field key>.",
         )
+        parser.add_argument("--period-from", default="", metavar="MM/YYYY", help="A section's rows from this month.")
+        parser.add_argument("--period-to", default="", metavar="MM/YYYY", help="A section's rows until this month.")
         parser.add_argument(
             "--approved",
             action="store_true",
@@ -73,6 +77,7 @@ class Command(BaseCommand):
         columns = [key.strip() for key in options["columns"].split(",") if key.strip()] or None
         filters = self._filters(options["filters"])
         try:
+            period = period_parse(options["period_from"], options["period_to"])
             chosen, rows = export_rows(
                 user=user,
                 target=options["target"],
@@ -80,6 +85,7 @@ class Command(BaseCommand):
                 columns=columns,
                 approved=options["approved"],
                 filters=filters,
+                period=period,
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None

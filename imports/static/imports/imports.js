@@ -3,7 +3,8 @@
  *
  * - A job's page, while the job is queued or running: polls the progress every second (rows done
  *   of total, estimated time left) and reloads once the run has finished.
- * - The export page: choosing another target reloads the page with that target's columns.
+ * - The export page: choosing another target reloads the page with that target's columns (the unit
+ *   and the period typed so far kept).
  *
  * Every text shown comes from the page (data-text-* attributes, translated on the server).
  */
@@ -61,6 +62,12 @@
             if (unit && unit.value) {
                 params.set("unit", unit.value);
             }
+            ["period_from", "period_to"].forEach(function (name) {
+                var field = form.querySelector('input[name="' + name + '"]');
+                if (field && field.value) {
+                    params.set(name, field.value);
+                }
+            });
             window.location.assign(form.action + "?" + params.toString());
         });
     }
