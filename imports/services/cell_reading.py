@@ -1,6 +1,6 @@
 """Reading a row's cells for an import run (``imports.services.engine.ImportRun`` mixes this in):
 each cell converted tolerantly (``imports.cells``), formulas and the erase marker handled, the
-personal id checked, rows typed in the old TCVN3 encoding converted. Needs no database: the run
+personal id checked, rows typed in an old encoding (TCVN3 or VNI) converted. Needs no database: the run
 reads the catalogues first, so the next chunk can be read in a second thread while one is written."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from imports.cells import CLEAR, CLEAR_MARKER, convert, is_clear, is_empty
 from imports.services.results import ParsedRow, RowResult, cell_message
 from imports.specs import PERSONAL_ID
-from portal.legacy_text import holds_tcvn3, looks_tcvn3, may_be_tcvn3, row_is_tcvn3, tcvn3_to_unicode
+from portal.legacy_text import LegacyEncoding, row_encoding
 from records.identity import personal_id_clean
 
 
@@ -21,8 +21,9 @@ class CellReading:
     """``_parse``: one sheet row (its number, its cells) → ``ParsedRow``."""
 
     def _parse(self, number: int, cells: list) -> ParsedRow:
-        if row_is_tcvn3(cells):
-            cells = self._from_tcvn3(number, cells)
+        encoding = row_encoding(cells)
+        if encoding is not None:
+            cells = self._from_legacy(number, cells, encoding)
         result = RowResult(row=number)
         values: dict = {}
         raw_id = None
@@ -80,26 +81,28 @@ class CellReading:
             result.personal_id = str(raw_id)[:40]
         return parsed
 
-    def _from_tcvn3(self, number: int, cells: list) -> list:
-        """The cells of a row with clear evidence of TCVN3 (``portal.legacy_text``), converted: a
-        cell that holds a sign of it, and, in a column where clear evidence was seen (in this row
-        or an earlier one), any cell that may be TCVN3 ("Lý Tó" = Lý Tú). A row without evidence is
-        never touched, so a name typed in Unicode below TCVN3 rows ("Tô Hoài") stays as it is. The
-        erase marker is left as it is. Counted; the first one is the example the job's message shows."""
+    def _from_legacy(self, number: int, cells: list, encoding: LegacyEncoding) -> list:
+        """The cells of a row with clear evidence of an old encoding (``portal.legacy_text``: TCVN3
+        or VNI), converted: a cell that holds a sign of it, and, in a column where clear evidence of
+        it was seen (in this row or an earlier one), any cell that may be in it ("Lý Tó" = Lý Tú in
+        TCVN3, "Hoàng" = Hồng in VNI). A row without evidence is never touched, so a name typed in
+        Unicode below such rows ("Tô Hoài") stays as it is. The erase marker is left as it is.
+        Counted per encoding; the first one is the example the job's message shows."""
         cells = list(cells)
         width = len(cells)
+        columns = self.legacy_columns.setdefault(encoding.key, set())
         for index, _column in self.column_items:
-            if index < width and cells[index].__class__ is str and looks_tcvn3(cells[index]):
-                self.tcvn3_columns.add(index)
+            if index < width and cells[index].__class__ is str and encoding.looks(cells[index]):
+                columns.add(index)
         for index, column in self.column_items:
             raw = cells[index] if index < width else None
             if raw.__class__ is not str or is_clear(raw):
                 continue
-            if holds_tcvn3(raw) or (index in self.tcvn3_columns and may_be_tcvn3(raw)):
-                cells[index] = tcvn3_to_unicode(raw)
-                self.tcvn3_cells += 1
-                if self.tcvn3_example is None:
-                    self.tcvn3_example = (number, self.headers[column.key], raw, cells[index])
+            if encoding.holds(raw) or (index in columns and encoding.may_be(raw)):
+                cells[index] = encoding.to_unicode(raw)
+                self.legacy_cells[encoding.key] = self.legacy_cells.get(encoding.key, 0) + 1
+                if encoding.key not in self.legacy_examples:
+                    self.legacy_examples[encoding.key] = (number, self.headers[column.key], raw, cells[index])
         return cells
 
 

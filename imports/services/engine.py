@@ -123,9 +123,12 @@ class ImportRun(CellReading, DossierRows, SectionRows):
         self.units: dict[str, Unit | None] = {}
         self.units_allowed: dict[int, bool] = {}
         self.failed = False  # an error was found (all-or-nothing stops writing)
-        self.tcvn3_cells = 0  # cells read as TCVN3 and converted
-        self.tcvn3_columns: set[int] = set()  # sheet columns where a cell clearly typed in TCVN3 was seen
-        self.tcvn3_example: tuple[int, str, str, str] | None = None  # (row, column, as typed, converted)
+        # Cells typed in an old encoding (``portal.legacy_text``), by its key ("tcvn3", "vni"): how many
+        # were converted, the sheet columns where a cell clearly in it was seen, the first one
+        # (row, column, as typed, converted).
+        self.legacy_cells: dict[str, int] = {}
+        self.legacy_columns: dict[str, set[int]] = {}
+        self.legacy_examples: dict[str, tuple[int, str, str, str]] = {}
         self.written = 0
 
     # --- driving -------------------------------------------------------------------------------
@@ -151,7 +154,7 @@ class ImportRun(CellReading, DossierRows, SectionRows):
             if self.progress is not None and self.progress(done, max(done, self.table.row_count)):
                 raise ImportCancelled
         return RunSummary(
-            results=results, written=self.written, tcvn3_cells=self.tcvn3_cells, tcvn3_example=self.tcvn3_example
+            results=results, written=self.written, legacy_cells=self.legacy_cells, legacy_examples=self.legacy_examples
         )
 
     def _parsed_chunks(self) -> Iterator[tuple[list, list[ParsedRow]]]:

@@ -48,7 +48,7 @@ from imports.services.outcomes import job_set, outcome_store
 from imports.services.results import ImportCancelled
 from imports.specs import PERSONAL_ID, ColumnSpec, ImportSpec, UnknownTarget, header_index, header_key, import_spec
 from portal import scoping
-from portal.legacy_text import may_be_tcvn3, row_is_tcvn3, tcvn3_to_unicode
+from portal.legacy_text import row_encoding
 from records.choices import VersionSource
 from records.services.bulk import statistics_refresh
 from records.services.common import require_unit
@@ -72,7 +72,7 @@ def columns_match(
     """{sheet column index: column} for ``header``, and the headers not used.
 
     A saved ``mapping`` wins; then each column's header in any language, its key, and the
-    known synonyms, all compared folded (``header_key``). In a header row typed in TCVN3, a title
+    known synonyms, all compared folded (``header_key``). In a header row typed in TCVN3 or VNI, a title
     that matches only when read as Unicode is matched so, and replaced in ``header`` by that
     reading. Raises ``FileRefused`` when the personal id column is missing or two sheet columns
     name the same column."""
@@ -82,15 +82,15 @@ def columns_match(
     used: dict[int, ColumnSpec] = {}
     ignored: list[str] = []
     first: dict[str, int] = {}
-    legacy = row_is_tcvn3(header)
+    legacy = row_encoding(header)
     for position, title in enumerate(header):
         if not str(title or "").strip():
             continue
         folded = header_key(title)
         key = saved.get(folded) or index.get(folded)
-        if key is None and legacy and isinstance(title, str) and may_be_tcvn3(title):
-            # A header row typed in TCVN3 (.VnTime): the title read as Unicode, which is then shown.
-            converted = tcvn3_to_unicode(title)
+        if key is None and legacy is not None and isinstance(title, str) and legacy.may_be(title):
+            # A header row typed in TCVN3 (.VnTime) or VNI: the title read as Unicode, which is then shown.
+            converted = legacy.to_unicode(title)
             key = saved.get(header_key(converted)) or index.get(header_key(converted))
             if key is not None:
                 header[position] = title = converted

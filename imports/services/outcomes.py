@@ -15,6 +15,7 @@ from imports.choices import ImportStatus, RowOutcome
 from imports.models import ImportJob, ImportRow
 from imports.readers import Table
 from imports.services.results import RunSummary
+from portal.legacy_text import ENCODINGS
 from records.services.bulk import copy_values
 
 
@@ -63,7 +64,7 @@ def outcome_store(job: ImportJob, table: Table, summary: RunSummary, *, status: 
         "rows_error": len(failed),
         "dossiers_written": summary.written,
         "error_file": error_path,
-        "message": _outcome_message(status, counts) + _tcvn3_note(summary),
+        "message": _outcome_message(status, counts) + _legacy_note(summary),
     }
     if commit and status == ImportStatus.DONE:
         values["imported_at"] = now
@@ -112,12 +113,27 @@ def _outcome_message(status: str, outcomes: Counter) -> str:
     return _("Imported: %(new)s new, %(updated)s updates, %(unchanged)s unchanged.") % counts
 
 
-def _tcvn3_note(summary: RunSummary) -> str:
-    """What the clerk should know of the cells read as TCVN3 (``portal.legacy_text``), with one example."""
-    if not summary.tcvn3_cells:
-        return ""
-    row, column, typed, converted = summary.tcvn3_example
-    return " " + _(
-        "%(count)s cells were typed in the old TCVN3 (ABC, .VnTime) encoding and were read as Unicode, e.g. row "
-        "%(row)s, column '%(column)s': '%(typed)s' became '%(converted)s'."
-    ) % {"count": summary.tcvn3_cells, "row": row, "column": column, "typed": typed[:60], "converted": converted[:60]}
+def _legacy_note(summary: RunSummary) -> str:
+    """What the clerk should know of the cells read from an old encoding (``portal.legacy_text``:
+    TCVN3, VNI), with one example of each."""
+    notes = []
+    for encoding in ENCODINGS:
+        count = summary.legacy_cells.get(encoding.key)
+        if not count:
+            continue
+        row, column, typed, converted = summary.legacy_examples[encoding.key]
+        notes.append(
+            _(
+                "%(count)s cells were typed in the old %(encoding)s encoding and were read as Unicode, e.g. row "
+                "%(row)s, column '%(column)s': '%(typed)s' became '%(converted)s'."
+            )
+            % {
+                "count": count,
+                "encoding": encoding.label,
+                "row": row,
+                "column": column,
+                "typed": typed[:60],
+                "converted": converted[:60],
+            }
+        )
+    return "".join(" " + note for note in notes)

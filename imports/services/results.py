@@ -32,8 +32,10 @@ class RowResult:
 class RunSummary:
     results: list[RowResult]
     written: int = 0  # dossiers written (created or given a version)
-    tcvn3_cells: int = 0  # cells typed in TCVN3 (ABC) and read as Unicode
-    tcvn3_example: tuple[int, str, str, str] | None = None  # (row, column, as typed, converted)
+    # Cells typed in an old encoding and read as Unicode, by the encoding's key (``portal.legacy_text``):
+    # how many, and the first one (row, column, as typed, converted).
+    legacy_cells: dict[str, int] = field(default_factory=dict)
+    legacy_examples: dict[str, tuple[int, str, str, str]] = field(default_factory=dict)
 
     def count(self, outcome: str) -> int:
         return sum(1 for result in self.results if result.outcome == outcome)

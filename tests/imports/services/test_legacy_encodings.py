@@ -1,6 +1,6 @@
-"""An old sheet typed in TCVN3 (ABC, .VnTime fonts): its header is matched and its cells are read
-as Unicode (portal/legacy_text.py), the job's message says how many cells and shows one; a sheet in
-Unicode is read as it is."""
+"""An old sheet typed in TCVN3 (ABC, .VnTime fonts) or VNI (VNI-Times): its header is matched and its
+cells are read as Unicode (portal/legacy_text.py), the job's message says how many cells and shows
+one; a sheet in Unicode is read as it is."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from imports.choices import ImportStatus, RowOutcome
 from records.models import Dossier
 from tests.imports.conftest import HEADERS, person_id, person_row, run_job, workbook
 from tests.portal.test_legacy_text import tcvn3
+from tests.portal.test_legacy_vni import vni
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +80,51 @@ def test_ambiguous_cells_are_converted_only_in_rows_with_evidence_and_columns_sh
     assert "other_names" not in second
     assert (third["full_name"], third["other_names"], third["birth_place"]) == ("Tô Hoài", "Hà Tiên", "Müller")
     assert "5 cells were typed in the old TCVN3" in job.message
+
+
+def test_a_sheet_typed_in_vni_is_matched_and_imported_in_unicode(units, system_admin):
+    header = [vni(title) for title in HEADERS]
+    assert header[:2] == ["Soá CCCD", "Hoï vaø teân"]  # what the clerk's old VNI-Times sheet holds
+    row = person_row(person_id(3), name=vni("Nguyễn Văn Thắng"), ethnicity=vni("Tày"))
+    row.append(vni("Đinh Hải"))
+    content = workbook([row], [*header, vni("Các tên gọi khác")])
+    checked, [outcome] = run_job(actor=system_admin, unit=units["a"], content=content)
+    assert checked.status == ImportStatus.CHECKED, checked.message
+    assert (outcome.outcome, outcome.errors) == (RowOutcome.NEW, [])
+    assert checked.columns_ignored == []  # every header typed in VNI was matched ("Soá CCCD" beside the others)
+    assert checked.message.endswith(
+        "3 cells were typed in the old VNI (VNI-Times) encoding and were read as Unicode, e.g. row 2, "
+        "column 'Họ và tên': 'Nguyeãn Vaên Thaéng' became 'Nguyễn Văn Thắng'."
+    )
+    job, [outcome] = run_job(actor=system_admin, unit=units["a"], content=content, commit=True, publish=True)
+    assert job.status == ImportStatus.DONE and outcome.outcome == RowOutcome.NEW
+    identity = Dossier.objects.get(personal_id=person_id(3)).versions.get().content["identity"]
+    assert (identity["full_name"], identity["ethnicity"]) == ("Nguyễn Văn Thắng", "02")  # "Tày" by its label
+    assert identity["other_names"] == "Đinh Hải"
+
+
+def test_ambiguous_vni_cells_are_converted_only_in_rows_with_evidence_and_columns_shown_to_be_vni(
+    units, system_admin, vietnamese
+):
+    headers = [*HEADERS, "Nơi sinh"]
+    rows = [
+        [*person_row(person_id(5), name=vni("Nguyễn Văn Thắng")), vni("Đồng Tháp")],
+        # "Hoàng Anh" is Unicode for Hoàng Anh and VNI for Hồng Anh: in a row with evidence ("Haø
+        # Noäi") and a column shown to be VNI above, it is VNI.
+        [*person_row(person_id(6), name="Hoàng Anh"), vni("Hà Nội")],
+        # A row without evidence is left as typed.
+        [*person_row(person_id(7), name="Hoàng Anh"), "Hà Tiên"],
+    ]
+    job, outcomes = run_job(
+        actor=system_admin, unit=units["a"], content=workbook(rows, headers), commit=True, publish=True
+    )
+    assert job.status == ImportStatus.DONE, job.message
+    assert [outcome.outcome for outcome in outcomes] == [RowOutcome.NEW] * 3
+    first, second, third = (
+        Dossier.objects.get(personal_id=person_id(number)).versions.get().content["identity"] for number in (5, 6, 7)
+    )
+    assert (first["full_name"], first["birth_place"]) == ("Nguyễn Văn Thắng", "Đồng Tháp")
+    assert (second["full_name"], second["birth_place"]) == ("Hồng Anh", "Hà Nội")
+    assert (third["full_name"], third["birth_place"]) == ("Hoàng Anh", "Hà Tiên")
+    assert "4 ô được gõ bằng bảng mã cũ VNI (phông VNI-Times) và đã được đọc thành Unicode" in job.message
+    assert "TCVN3" not in job.message
