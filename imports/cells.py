@@ -86,8 +86,9 @@ def _plain(value) -> str:
             return str(value)
         value = str(value)
     text = nfc(value)
-    if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
-        # The apostrophe our csv export (and Excel) puts before text that would run as a formula.
+    if text[:1] == "'" and (text[1:2] in FORMULA_STARTS or is_clear(text[1:])):
+        # The apostrophe our csv export (and Excel) puts before text that would run as a formula, and
+        # our exports before a stored text that is itself the erase marker (kept as that text).
         return text[1:]
     return text
 

@@ -76,8 +76,14 @@ def may_be_tcvn3(text: str) -> bool:
 def row_is_tcvn3(cells: list) -> bool:
     """Whether some text cell of a row ``looks_tcvn3``: one search over the row's text first, so a
     Unicode row (almost every row) costs one ``isascii`` or one regular-expression search."""
-    texts = [cell for cell in cells if cell.__class__ is str]
+    texts = _non_ascii_texts(cells)
     return _tcvn3_row(texts, "\x00".join(texts))
+
+
+def _non_ascii_texts(cells: list) -> list[str]:
+    # Only a cell with a character past ASCII can be in either encoding; a dossier row's ids,
+    # codes and numbers are left out of the searches (half of its text).
+    return [cell for cell in cells if cell.__class__ is str and not cell.isascii()]
 
 
 def _tcvn3_row(texts: list[str], joined: str) -> bool:
@@ -166,10 +172,11 @@ def _vni_evidence(text: str) -> bool:
     for pair in _VNI_PAIR.findall(text):
         if pair in _VNI_PAIRS:
             return True
-    for match in _VNI_D.finditer(text):
-        before = text[match.start() - 1] if match.start() else " "
-        if not (before.isascii() and before.isalpha()):
-            return True
+    if "ñ" in text or "Ñ" in text:  # (a substring test: far cheaper than the search it spares)
+        for match in _VNI_D.finditer(text):
+            before = text[match.start() - 1] if match.start() else " "
+            if not (before.isascii() and before.isalpha()):
+                return True
     return False
 
 
@@ -202,7 +209,7 @@ def may_be_vni(text: str) -> bool:
 
 def row_is_vni(cells: list) -> bool:
     """Whether some text cell of a row ``looks_vni``: one search over the row's text first."""
-    texts = [cell for cell in cells if cell.__class__ is str]
+    texts = _non_ascii_texts(cells)
     return _vni_row(texts, "\x00".join(texts))
 
 
@@ -255,11 +262,12 @@ ENCODINGS = (TCVN3, VNI)
 
 def row_encoding(cells: list) -> LegacyEncoding | None:
     """The legacy encoding a row of cells clearly shows (TCVN3 first), or None (almost every row:
-    for a Unicode row of 50 cells, one join and three character-class searches, ~6 µs)."""
-    texts = [cell for cell in cells if cell.__class__ is str]
-    joined = "\x00".join(texts)
-    if joined.isascii():
+    for a Unicode dossier row of 77 columns, one join and two character-class searches, ~5.5 µs;
+    a section row ~1 µs)."""
+    texts = _non_ascii_texts(cells)
+    if not texts:
         return None
+    joined = "\x00".join(texts)
     if _tcvn3_row(texts, joined):
         return TCVN3
     if _vni_row(texts, joined):

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from imports.cells import is_clear
 from imports.exports.periods import Period, period_check, period_matcher, section_period
 from imports.specs import (
     DATE,
@@ -183,7 +184,10 @@ def _text_cell(value):
         return "Có" if value else "Không"
     if isinstance(value, list):  # a multiple-choice custom field: its codes
         return "; ".join(str(item) for item in value) or None
-    return str(value)
+    text = str(value)
+    # A stored text that is itself the erase marker: an apostrophe in front, which the import
+    # takes off, so that the file imports back unchanged instead of erasing the item.
+    return "'" + text if is_clear(text) else text
 
 
 def _batches(rows: Iterator, size: int) -> Iterator[list]:

@@ -1,7 +1,8 @@
 """Erasing a stored value by import: a cell holding "[xóa]" (any case, with or without accents,
 or "[clear]") erases the item; an empty cell still keeps it. The columns that identify the row
 (personal id, unit, the person's name, a section's natural key) cannot be erased, and an item
-the template requires cannot be left empty."""
+the template requires cannot be left empty. A stored text that is itself the marker is exported
+with an apostrophe in front and comes back unchanged."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from django.utils import translation
 
 from imports.cells import is_clear
 from imports.choices import ImportStatus, RowOutcome
+from imports.exports.rows import export_rows
+from imports.exports.xlsx import export_xlsx_stream
+from imports.specs import import_spec
 from records.choices import VersionStatus
 from records.models import Dossier, DossierVersion, LabourContract, WorkHistory
-from tests.imports.conftest import HEADERS, MAN_1990, person_row, row_messages, run_job, workbook
+from tests.imports.conftest import HEADERS, MAN_1990, person_id, person_row, row_messages, run_job, workbook
 from tests.records.factories import BASE_CONTENT, make_dossier
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +166,26 @@ def test_erasing_in_a_section_the_dossier_lacks_leaves_no_empty_section(units, s
     version = Dossier.objects.get(pk=dossier_a.pk).versions.get(number=2)
     assert "background" not in version.content  # not an empty section: the canonical form leaves those out
     assert version.content["identity"]["phone"] == "0912345678"
+
+
+def test_a_stored_text_that_is_the_marker_goes_out_with_an_apostrophe_and_comes_back_unchanged(units, system_admin):
+    identity = {**BASE_CONTENT["identity"], "other_names": "[xóa]"}
+    dossier = make_dossier(units["a"], personal_id=MAN_1990, identity=identity)
+    columns, rows = export_rows(user=None, target="dossiers", unit=units["a"], columns=["identity.other_names"])
+    rows = list(rows)
+    assert dict(zip([column.key for column in columns], rows[0], strict=True))["identity.other_names"] == "'[xóa]"
+    data = b"".join(export_xlsx_stream(columns, rows, sheet_name=import_spec("dossiers").sheet_name))
+    job, [row] = run_job(actor=system_admin, unit=units["a"], content=data, commit=True, publish=True)
+    assert (job.status, row.outcome, row.errors) == (ImportStatus.DONE, RowOutcome.UNCHANGED, [])
+    assert dossier.versions.count() == 1
+    assert dossier.versions.get().content["identity"]["other_names"] == "[xóa]"
+    # A cell holding the apostrophe (as the export writes it) keeps the marker as text; without it, it erases.
+    other = person_id(8)
+    content = workbook([[*person_row(other), "'[XÓA]"]], [*HEADERS, "Các tên gọi khác"])
+    job, [row] = run_job(actor=system_admin, unit=units["a"], content=content, commit=True, publish=True)
+    assert job.status == ImportStatus.DONE, job.message
+    assert Dossier.objects.get(personal_id=other).versions.get().content["identity"]["other_names"] == "[XÓA]"
+    content = workbook([[other, "", "", "", "", "", "", "[xóa]"]], [*HEADERS, "Các tên gọi khác"])
+    job, [row] = run_job(actor=system_admin, unit=units["a"], content=content, commit=True, publish=True)
+    assert (row.outcome, row.changes) == (RowOutcome.UPDATE, ["Các tên gọi khác"])
+    assert "other_names" not in Dossier.objects.get(personal_id=other).versions.get(number=2).content["identity"]
