@@ -118,22 +118,15 @@ def period_check(section_key: str | None, period: Period | None) -> None:
         )
 
 
-def _start_month(value, kind: str) -> str | None:
+def _month_of(value, kind: str, year_month: str) -> str | None:
+    """The month ("yyyy-mm") of a row's start or end; a whole year is its ``year_month`` (its
+    January for a start, its December for an end)."""
     if value is None or value == "":
         return None
     if kind == YEAR:
-        return f"{int(value):04d}-01"
+        return f"{int(value):04d}-{year_month}"
     text = value.isoformat() if isinstance(value, datetime.date) else str(value)
-    return text[:7] if len(text) >= 7 else f"{text[:4]}-01"
-
-
-def _end_month(value, kind: str) -> str | None:
-    if value is None or value == "":
-        return None
-    if kind == YEAR:
-        return f"{int(value):04d}-12"
-    text = value.isoformat() if isinstance(value, datetime.date) else str(value)
-    return text[:7] if len(text) >= 7 else f"{text[:4]}-12"
+    return text[:7] if len(text) >= 7 else f"{text[:4]}-{year_month}"
 
 
 def period_matcher(section_key: str, period: Period, fields: list[str]):
@@ -145,12 +138,12 @@ def period_matcher(section_key: str, period: Period, fields: list[str]):
     first, last = period.first, period.last
 
     def overlaps(values) -> bool:
-        start = _start_month(values[start_at], kind)
+        start = _month_of(values[start_at], kind, "01")
         if start is None:
             return False
         if last is not None and start > last:
             return False
-        end = _end_month(values[end_at], kind)
+        end = _month_of(values[end_at], kind, "12")
         return first is None or end is None or end >= first
 
     return overlaps
