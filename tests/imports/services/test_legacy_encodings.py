@@ -76,14 +76,7 @@ def test_ambiguous_cells_are_converted_only_in_rows_with_evidence_and_columns_sh
         [*person_row(person_id(7), name="Tô Hoài"), "Hà Tiên", "Müller"],
     ]
     assert (rows[1][1], rows[1][8]) == ("Lý Tó", "Hµ Néi")
-    job, outcomes = run_job(
-        actor=system_admin, unit=units["a"], content=workbook(rows, headers), commit=True, publish=True
-    )
-    assert job.status == ImportStatus.DONE, job.message
-    assert [outcome.outcome for outcome in outcomes] == [RowOutcome.NEW] * 3
-    first, second, third = (
-        Dossier.objects.get(personal_id=person_id(number)).versions.get().content["identity"] for number in (5, 6, 7)
-    )
+    job, (first, second, third) = import_three(system_admin, units["a"], workbook(rows, headers))
     assert (first["full_name"], first["other_names"], first["birth_place"]) == ("Nguyễn Văn Thắng", "Văn Hai", "Mỹller")
     assert (second["full_name"], second["birth_place"]) == ("Lý Tú", "Hà Nội")
     assert "other_names" not in second
@@ -103,16 +96,19 @@ def test_ambiguous_vni_cells_are_converted_only_in_rows_with_evidence_and_column
         # A row without evidence is left as typed.
         [*person_row(person_id(7), name="Hoàng Anh"), "Hà Tiên"],
     ]
-    job, outcomes = run_job(
-        actor=system_admin, unit=units["a"], content=workbook(rows, headers), commit=True, publish=True
-    )
-    assert job.status == ImportStatus.DONE, job.message
-    assert [outcome.outcome for outcome in outcomes] == [RowOutcome.NEW] * 3
-    first, second, third = (
-        Dossier.objects.get(personal_id=person_id(number)).versions.get().content["identity"] for number in (5, 6, 7)
-    )
+    job, (first, second, third) = import_three(system_admin, units["a"], workbook(rows, headers))
     assert (first["full_name"], first["birth_place"]) == ("Nguyễn Văn Thắng", "Đồng Tháp")
     assert (second["full_name"], second["birth_place"]) == ("Hồng Anh", "Hà Nội")
     assert (third["full_name"], third["birth_place"]) == ("Hoàng Anh", "Hà Tiên")
     assert "4 ô được gõ bằng bảng mã cũ VNI (phông VNI-Times) và đã được đọc thành Unicode" in job.message
     assert "TCVN3" not in job.message
+
+
+def import_three(actor, unit, content: bytes):
+    """Import (published) a sheet of three new people numbered 5, 6, 7: the job and their identities."""
+    job, outcomes = run_job(actor=actor, unit=unit, content=content, commit=True, publish=True)
+    assert job.status == ImportStatus.DONE, job.message
+    assert [outcome.outcome for outcome in outcomes] == [RowOutcome.NEW] * 3
+    return job, [
+        Dossier.objects.get(personal_id=person_id(number)).versions.get().content["identity"] for number in (5, 6, 7)
+    ]
