@@ -187,7 +187,7 @@ def _text_cell(value):
     text = str(value)
     # A stored text that is itself the erase marker: an apostrophe in front, which the import
     # takes off, so that the file imports back unchanged instead of erasing the item.
-    return "'" + text if is_clear(text) else text
+    return "'" + text if "[" in text and is_clear(text) else text
 
 
 def _batches(rows: Iterator, size: int) -> Iterator[list]:
