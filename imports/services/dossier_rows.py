@@ -62,10 +62,8 @@ class DossierRows:
         for p in parsed:
             result = p.result
             unit = self._row_unit(p)
-            if result.outcome == RowOutcome.ERROR:
-                self._mark_seen(p, result.personal_id)
-                continue
-            if self._mark_seen(p, result.personal_id):
+            unread = result.outcome == RowOutcome.ERROR  # some cells could not be read (or the unit)
+            if self._mark_seen(p, result.personal_id) or (unread and (unit is None or not self._checked_further(p))):
                 continue
             given = _content_from(p.values)
             if result.personal_id in existing:
@@ -81,7 +79,9 @@ class DossierRows:
                     )
                     continue
                 update = self._update(p, current, given)
-                if update is not None:
+                if unread:  # the other cells checked too; the row stays an error
+                    _keep_error(result)
+                elif update is not None:
                     updates.append(CheckedUpdate(dossier_id=pk, base_version=number, **update))
                 continue
             if not self._unit_allowed(unit):
@@ -91,7 +91,9 @@ class DossierRows:
                 )
                 continue
             created = self._create(p, _without_clear(given) if p.cleared else given)
-            if created is not None:
+            if unread:
+                _keep_error(result)
+            elif created is not None:
                 creates.append(CheckedDossier(unit=unit, personal_id=result.personal_id, content=created))
         return creates, updates
 
@@ -173,6 +175,12 @@ class DossierRows:
                 if before.get(name) != after.get(name):
                     result.changes.append(self.header(f"{key}.{name}"))
         return {"content": content, "sections": changed}
+
+
+def _keep_error(result) -> None:
+    """A row checked beyond the cells that could not be read: an error whatever the rest gave."""
+    result.outcome = RowOutcome.ERROR
+    result.changes = []
 
 
 def _content_from(values: dict) -> dict:

@@ -51,7 +51,7 @@ from imports.services.cell_reading import CellReading
 from imports.services.dossier_rows import DossierRows
 from imports.services.results import ImportCancelled, ParsedRow, RowResult, RunSummary, cell_message
 from imports.services.section_rows import SectionRows
-from imports.specs import CODE, PERSONAL_ID, ColumnSpec, ImportSpec
+from imports.specs import CODE, PERSONAL_ID, UNIT, ColumnSpec, ImportSpec
 from portal import scoping
 from portal.models import Unit
 from records.identity import birth_place_codes
@@ -282,12 +282,24 @@ class ImportRun(CellReading, DossierRows, SectionRows):
         p.result.fail(header, cell_message(p.result.row, header, problem))
         return True
 
+    def _checked_further(self, p: ParsedRow) -> bool:
+        """Whether a row some of whose cells could not be read is still checked, so that the clerk
+        learns every problem of the row at once: yes, unless a cell that identifies the row (the
+        personal id, the unit, a section's natural key) is among them. Its outcome stays an error."""
+        identifying = {self.header(PERSONAL_ID), self.header(UNIT)}
+        identifying.update(self.header(name) for name in self.spec.natural_key)
+        return not any(column in identifying for column, _message in p.result.errors)
+
     def _report(self, result: RowResult, errors: dict[str, list[str]], bare: dict | None = None) -> None:
         """Each error at its cell. ``bare``: the same problems without their place (``section_clean``'s),
         used where the cell names the place, so that a message reads "Row 2, column 'Dân tộc': the
-        value '05' is …" rather than naming the section and field a second time."""
+        value '05' is …" rather than naming the section and field a second time. A cell already
+        reported (it could not be read: "not a date") gets no second message ("a value is required")."""
+        reported = {column for column, _message in result.errors if column}
         for key, messages in errors.items():
             column = self._column_for_error(key)
+            if column in reported:
+                continue
             short = (bare or {}).get(key) if column else None
             if short is not None and len(short) == len(messages):
                 messages = short

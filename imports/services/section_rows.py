@@ -28,7 +28,8 @@ class SectionRows:
         touched: dict[str, list[ParsedRow]] = {}
         for p in parsed:
             result = p.result
-            if result.outcome == RowOutcome.ERROR:
+            unread = result.outcome == RowOutcome.ERROR  # some cells could not be read
+            if unread and not self._checked_further(p):
                 continue
             pid = result.personal_id
             if pid not in existing:
@@ -74,6 +75,8 @@ class SectionRows:
                 )
             except ValidationError as exc:
                 self._report(result, exc.message_dict, bare)
+                continue
+            if unread:  # the other cells checked too; the row is not matched or merged
                 continue
             row = cleaned_rows[0] if cleaned_rows else {}
             natural = tuple(str(row.get(name, "")) for name in key_fields)
