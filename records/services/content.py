@@ -288,9 +288,14 @@ def section_clean(
     ("the value … is …"), for a caller that names the place itself (the bulk import's cell)."""
     codes = codes or CodeBook()
     if key == CUSTOM:
+        problems = {} if bare is not None else None
         try:
-            return custom_fields_clean(target=DOSSIER_TARGET, values=value or {}, personnel_category=personnel_category)
+            return custom_fields_clean(
+                target=DOSSIER_TARGET, values=value or {}, personnel_category=personnel_category, bare=problems
+            )
         except ValidationError as exc:
+            for field_key, field_problems in (problems or {}).items():
+                bare.setdefault(f"{CUSTOM}.{field_key[len('custom_fields.') :]}", []).extend(field_problems)
             raise ValidationError(
                 {f"{CUSTOM}.{k[len('custom_fields.') :]}": v for k, v in exc.message_dict.items()}
             ) from None

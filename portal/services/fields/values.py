@@ -193,6 +193,7 @@ def custom_fields_clean(
     instance: models.Model | None = None,
     personnel_category: str | None = None,
     check_required: bool = True,
+    bare: dict | None = None,
 ) -> dict:
     """Check and convert custom field values; return the object's new ``custom_fields``.
 
@@ -209,6 +210,10 @@ def custom_fields_clean(
     problem, before anything is written (uploads are stored only when all values are
     valid). Unknown keys, keys of retired fields and keys of fields that do not apply
     to the personnel category are refused.
+
+    ``bare``: a dict that also receives, under the same keys, each problem without the field's label
+    ("the value must be at most 20", "a value is required here"), for a caller that names the field
+    itself (the bulk import's cell).
     """
     if values is None:
         values = {}
@@ -220,8 +225,10 @@ def custom_fields_clean(
     definitions = [d for d in all_definitions.values() if d.active]
     errors: dict[str, list[str]] = {}
 
-    def fail(key: str, message: str) -> None:
+    def fail(key: str, message: str, problem: str | None = None) -> None:
         errors.setdefault(f"custom_fields.{key}", []).append(message)
+        if bare is not None:
+            bare.setdefault(f"custom_fields.{key}", []).append(problem or message)
 
     for key in sorted(set(values) - {d.key for d in definitions}):
         definition = all_definitions.get(key)
@@ -242,7 +249,7 @@ def custom_fields_clean(
         if value in (None, []):
             result.pop(key, None)
             if check_required and definition.required and applies_to(definition, personnel_category):
-                fail(key, _("'%(label)s' is required.") % {"label": definition.label})
+                fail(key, _("'%(label)s' is required.") % {"label": definition.label}, _("a value is required here"))
             continue
         if not applies_to(definition, personnel_category):
             if given:
@@ -264,12 +271,16 @@ def custom_fields_clean(
             else:
                 cleaned = _convert(definition, value, codes=codes)
         except ValueError as exc:
-            fail(key, _("'%(label)s' %(problem)s.") % {"label": definition.label, "problem": exc})
+            fail(
+                key,
+                _("'%(label)s' %(problem)s.") % {"label": definition.label, "problem": exc},
+                _("the value %(problem)s") % {"problem": exc},
+            )
             continue
         if cleaned in (None, "", []):
             result.pop(key, None)
             if check_required and definition.required:
-                fail(key, _("'%(label)s' is required.") % {"label": definition.label})
+                fail(key, _("'%(label)s' is required.") % {"label": definition.label}, _("a value is required here"))
             continue
         if definition.unique and model is not None:
             others = model.objects.filter(**{f"custom_fields__{key}": cleaned})
