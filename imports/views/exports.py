@@ -18,7 +18,10 @@ from imports.specs import UnknownTarget, targets
 from imports.template.workbook import template_workbook
 from imports.views.common import ImportsMixin, can_export
 from portal.views import apply_service_errors, forbidden
-from records.forms import list_filters
+from portal.views.fields import apply_custom_filters, list_columns
+from records.forms import LIST_FILTERS, DossierFilterForm, list_filters
+from records.models import Dossier
+from records.views.dossiers import filter_controls
 
 
 class TemplateDownloadView(ImportsMixin, View):
@@ -37,8 +40,9 @@ class TemplateDownloadView(ImportsMixin, View):
 
 class ExportView(ImportsMixin, TemplateView):
     """GET the form; GET with ``fmt`` (one of the two buttons) streams the export, or shows the
-    form's errors. The dossier list's filters in the query string (its "export in the import's
-    columns" link, ``export_list_link``) narrow the export to that list; a filter that cannot be
+    form's errors. The dossier list's filters in the query string narrow the export to that list:
+    chosen on this page (the same controls as the list's, custom fields included), or carried by the
+    list's "export in the import's columns" link (``export_list_link``); a filter that cannot be
     used stops the export with its reason rather than exporting more than the list showed."""
 
     template_name = "imports/export.html"
@@ -83,12 +87,29 @@ class ExportView(ImportsMixin, TemplateView):
             for name in ("target", "unit", "period_from", "period_to")
             if self.request.GET.get(name)
         }
+        controls, custom_filters = self._filter_controls()
+        rendered = {control["name"] for control in controls} | {item["name"] for item in custom_filters}
         context.update(
             templates=targets(),
             list_filters=chosen if chosen is not None and chosen.shown else None,
+            # Filters carried in that this page has no control for: passed on as they came.
+            carried_filters=[pair for pair in (chosen.params if chosen else ()) if pair[0] not in rendered],
+            filter_controls=controls,
+            custom_filters=custom_filters,
             without_filters_url=f"{reverse('imports_exports:export')}?{urlencode(kept)}",
         )
         return context
+
+    def _filter_controls(self) -> tuple[list[dict], list[dict]]:
+        """The dossier list's filter controls (its unit aside: the export has its own), with the values
+        in the query string: (built-in controls, custom-field controls)."""
+        given = {name: self.request.GET[name] for name in LIST_FILTERS if self.request.GET.get(name)}
+        form = DossierFilterForm(given or None)
+        del form.fields["unit"]
+        _none, custom_filters, _problems, _labels = apply_custom_filters(
+            Dossier.objects.none(), list_columns(target="dossier"), self.request.GET
+        )
+        return filter_controls(form, []), custom_filters
 
 
 def export_list_link(*, user, query: str) -> tuple[str, str] | None:

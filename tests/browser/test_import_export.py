@@ -5,7 +5,7 @@ the clerk reads the preview (nothing written), imports the valid rows, downloads
 then exports the unit's dossiers twice: the approved content only, and the latest with the change
 awaiting approval; then the dossier list filtered to women, exported through its link in the import's
 columns; last, a section's rows of a period (the period kept when the target changes, a wrong one
-refused at its field, hidden for the family).
+refused at its field, hidden for the family); and the export page's own filters.
 
 The database shows nothing written by the check, then the new dossiers (the TCVN3 name stored in
 Unicode) and the update as a version awaiting the head of unit's approval.
@@ -282,3 +282,19 @@ def test_a_clerk_checks_imports_and_exports_a_sheet_through_a_worker(live_server
     page.locator('select[name="target"]').select_option("family_own")
     page.wait_for_url("**target=family_own**")
     expect(page.locator('input[name="period_from"]')).to_have_count(0)
+
+    # 7. The export page's own filters (the dossier list's): women only, kept when the target changes.
+    page.goto(live_server.url + reverse("imports_exports:export"))
+    page.locator("[data-export-filters] summary").click()
+    page.locator('[data-export-filters] select[name="sex"]').select_option("2")
+    page.locator('select[name="unit"]').select_option(str(unit.pk))
+    page.locator('select[name="target"]').select_option("work_history")
+    page.wait_for_url("**target=work_history**")
+    expect(page.locator('[data-export-filters] select[name="sex"]')).to_have_value("2")
+    page.locator('select[name="target"]').select_option("dossiers")
+    page.wait_for_url("**target=dossiers**")
+    expect(page.locator("[data-list-filters]")).to_contain_text("Giới tính: Nữ")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Xuất xlsx").click()
+    rows = list(openpyxl.load_workbook(saved(download_info.value, tmp_path)).worksheets[0].iter_rows(values_only=True))
+    assert [row[0] for row in rows[1:]] == [LAN]

@@ -105,7 +105,10 @@ def test_the_page_shows_the_filters_and_exports_that_list(people, clerk_client):
     page = clerk_client.get(reverse("imports_exports:export"), query)
     body = page.content.decode()
     assert page.status_code == 200 and "Chỉ các hồ sơ của danh sách đã lọc" in body
-    assert 'name="personnel_category" value="CC"' in body and 'name="q" value="an"' in body
+    # The page's own filter controls hold the list's values (and carry them: no hidden copies).
+    controls = body[body.index("data-export-filters") :]
+    assert '<option value="CC" selected>Công chức</option>' in controls and 'name="q" value="an"' in controls
+    assert 'type="hidden" name="personnel_category"' not in body and 'type="hidden" name="q"' not in body
     assert "Loại nhân sự: <strong>Công chức</strong>" in body
     response = clerk_client.get(
         reverse("imports_exports:export"), {**query, "columns": ["identity.full_name"], "fmt": "xlsx"}
@@ -164,3 +167,21 @@ def test_the_command_refuses_a_filter_it_cannot_use(given, message, people, tmp_
         call_command("export_records", "--unit", people.code, "--out", str(out), "--filter", given)
     assert message in str(excinfo.value)
     assert not out.exists()
+
+
+def test_the_page_has_the_lists_filters_of_its_own(people, clerk_client):
+    """Filters chosen on the export page itself, a custom field's included, narrow the export as the
+    list's do; the controls are there without any filter in use (closed until one is)."""
+    url = reverse("imports_exports:export")
+    body = clerk_client.get(url).content.decode()
+    controls = body[body.index("data-export-filters") :]
+    assert "data-export-filters open" not in body
+    for name in ("q", "personnel_category", "status", "sex", "ethnicity", "party", "completeness", "cf_so_the_dang"):
+        assert f'name="{name}"' in controls, name
+    assert 'name="unit"' not in controls[: controls.index("</details>")]  # the export's own unit field serves
+    query = {"target": "work_history", "unit": people.pk, "cf_so_the_dang": "DT-001", "fmt": "xlsx"}
+    response = clerk_client.get(url, {**query, "columns": ["workplace"]})
+    assert response.status_code == 200 and response.streaming
+    assert sheet_ids(b"".join(response.streaming_content)) == [THANG]
+    page = clerk_client.get(url, {key: value for key, value in query.items() if key != "fmt"}).content.decode()
+    assert 'name="cf_so_the_dang" value="DT-001"' in page and "data-export-filters open" in page

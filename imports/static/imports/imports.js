@@ -3,8 +3,8 @@
  *
  * - A job's page, while the job is queued or running: polls the progress every second (rows done
  *   of total, estimated time left) and reloads once the run has finished.
- * - The export page: choosing another target reloads the page with that target's columns (the unit
- *   and the period typed so far kept).
+ * - The export page: choosing another target reloads the page with that target's columns (the unit,
+ *   the period and the filters chosen so far kept).
  *
  * Every text shown comes from the page (data-text-* attributes, translated on the server).
  */
@@ -56,18 +56,14 @@
             return;
         }
         select.addEventListener("change", function () {
+            // Everything chosen so far (unit, period, filters) but the previous target's columns.
             var params = new URLSearchParams();
-            params.set("target", select.value);
-            var unit = form.querySelector('select[name="unit"]');
-            if (unit && unit.value) {
-                params.set("unit", unit.value);
-            }
-            ["period_from", "period_to"].forEach(function (name) {
-                var field = form.querySelector('input[name="' + name + '"]');
-                if (field && field.value) {
-                    params.set(name, field.value);
+            new FormData(form).forEach(function (value, name) {
+                if (value && ["columns", "content", "fmt", "choose"].indexOf(name) < 0) {
+                    params.append(name, value);
                 }
             });
+            params.set("target", select.value);
             window.location.assign(form.action + "?" + params.toString());
         });
     }
