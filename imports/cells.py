@@ -297,7 +297,7 @@ def convert(column: ColumnSpec, value, *, book: CatalogueBook, today: datetime.d
     if kind == MONTH:
         month = parse_cell_month(value)
         if column.field not in FUTURE_ALLOWED and month > today.strftime("%Y-%m" if len(month) == 7 else "%Y"):
-            raise ValueError(_("%(month)s is in the future") % {"month": _month_text(month)})
+            raise ValueError(_("%(month)s is in the future") % {"month": month_text(month)})
         return month
     if kind == INTEGER:
         return parse_cell_integer(value)
@@ -330,5 +330,6 @@ def convert(column: ColumnSpec, value, *, book: CatalogueBook, today: datetime.d
     return text
 
 
-def _month_text(value: str) -> str:
+def month_text(value: str) -> str:
+    """A stored month ("yyyy-mm", or a whole year "yyyy") as the clerk types it: mm/yyyy or yyyy."""
     return f"{value[5:7]}/{value[:4]}" if len(value) == 7 else value

@@ -115,7 +115,7 @@ def _word_to_unicode(word: str) -> str:
 #   after a, e and o: â circumflex, then with a tone á à å ã ä (ấ ầ ẩ ẫ ậ);
 #   after a: ê breve, then with a tone é è ú ü ë (ắ ằ ẳ ẵ ặ);
 #   alone: ô = ơ, ö = ư, ñ = đ, í ì æ ó ò = í ì ỉ ĩ ị, î = ỵ.
-# tests/portal/test_legacy_text.py derives every Vietnamese letter's VNI spelling again from the
+# tests/portal/test_legacy_vni.py derives every Vietnamese letter's VNI spelling again from the
 # letter's Unicode decomposition and reads it back.
 _TONES = "ùøûõï"
 _HAT = "âáàåãä"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from imports.cells import parse_cell_month
+from imports.cells import month_text, parse_cell_month
 from records.sections.registry import SECTION_BY_KEY
 
 MONTHS, DATES, YEAR = "months", "dates", "year"
@@ -34,31 +34,27 @@ class Period:
     def label(self) -> str:
         """'01/2025 – 12/2025', 'từ 01/2024', 'đến 12/2020' (the active language)."""
         if self.first and self.last:
-            return f"{_month_text(self.first)} – {_month_text(self.last)}"
+            return f"{month_text(self.first)} – {month_text(self.last)}"
         if self.first:
-            return _("from %(month)s") % {"month": _month_text(self.first)}
-        return _("until %(month)s") % {"month": _month_text(self.last)}
+            return _("from %(month)s") % {"month": month_text(self.first)}
+        return _("until %(month)s") % {"month": month_text(self.last)}
 
     def slug(self) -> str:
         """For a file name: '01-2025-12-2025', 'tu-01-2024', 'den-12-2020'."""
-        first = self.first and _month_text(self.first).replace("/", "-")
-        last = self.last and _month_text(self.last).replace("/", "-")
+        first = self.first and month_text(self.first).replace("/", "-")
+        last = self.last and month_text(self.last).replace("/", "-")
         if first and last:
             return f"{first}-{last}"
         return f"tu-{first}" if first else f"den-{last}"
 
 
-def _month_text(month: str) -> str:
-    return f"{month[5:7]}/{month[:4]}"
-
-
-def period_parse(first, last, *, first_key: str = "period_from", last_key: str = "period_to") -> Period | None:
+def period_parse(first, last) -> Period | None:
     """The period typed as two months (mm/yyyy, m/yyyy, yyyy-mm, or a year yyyy: from its January,
-    until its December); None when both are empty. ``ValidationError`` keyed ``first_key`` /
-    ``last_key`` with what is wrong."""
+    until its December); None when both are empty. ``ValidationError`` keyed ``period_from`` /
+    ``period_to`` (the export form's fields) with what is wrong."""
     errors: dict[str, str] = {}
     months = []
-    for key, value, year_month in ((first_key, first, "01"), (last_key, last, "12")):
+    for key, value, year_month in (("period_from", first, "01"), ("period_to", last, "12")):
         text = str(value).strip() if value is not None else ""
         if not text:
             months.append(None)
@@ -78,8 +74,8 @@ def period_parse(first, last, *, first_key: str = "period_from", last_key: str =
     if first_month and last_month and last_month < first_month:
         raise ValidationError(
             {
-                last_key: _("The end of the period (%(last)s) is before its start (%(first)s).")
-                % {"last": _month_text(last_month), "first": _month_text(first_month)}
+                "period_to": _("The end of the period (%(last)s) is before its start (%(first)s).")
+                % {"last": month_text(last_month), "first": month_text(first_month)}
             }
         )
     return Period(first_month, last_month)

@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from imports.cells import is_clear
+from imports.cells import is_clear, month_text
 from imports.exports.periods import Period, period_check, period_matcher, section_period
 from imports.specs import (
     DATE,
@@ -157,10 +157,7 @@ def _date_cell(value):
 
 
 def _month_cell(value):
-    # Stored "yyyy-mm" or "yyyy"; written as the clerk types it: mm/yyyy or yyyy.
-    if not value:
-        return None
-    return f"{value[5:7]}/{value[:4]}" if len(value) == 7 else value
+    return month_text(value) if value else None
 
 
 def _decimal_cell(value):

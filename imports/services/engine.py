@@ -288,6 +288,7 @@ class ImportRun(CellReading, DossierRows, SectionRows):
         personal id, the unit, a section's natural key) is among them. Its outcome stays an error."""
         identifying = {self.header(PERSONAL_ID), self.header(UNIT)}
         identifying.update(self.header(name) for name in self.spec.natural_key)
+        identifying.discard("")  # (a column the target does not have)
         return not any(column in identifying for column, _message in p.result.errors)
 
     def _report(self, result: RowResult, errors: dict[str, list[str]], bare: dict | None = None) -> None:

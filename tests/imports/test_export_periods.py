@@ -246,10 +246,12 @@ def test_the_export_page_says_what_is_wrong_with_the_period(people, clerk_client
 def test_the_command_exports_the_rows_of_a_period(people, tmp_path):
     out = tmp_path / "xep-loai.csv"
     code = people["unit"].code
+    stdout = io.StringIO()
     call_command(
         "export_records", "--target", "rewards", "--unit", code, "--out", str(out), "--period-from", "01/2024",
-        "--period-to", "12/2024", stdout=io.StringIO(),
+        "--period-to", "12/2024", stdout=stdout,
     )  # fmt: skip
+    assert "1 dòng 'rewards (01/2024 – 12/2024)'" in stdout.getvalue()
     header, *lines = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
     assert [(line[0], line[header.index("Năm")]) for line in lines] == [(THANG, "2024")]
     with pytest.raises(CommandError) as error:

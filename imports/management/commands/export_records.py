@@ -111,7 +111,7 @@ class Command(BaseCommand):
                 % {
                     "path": out,
                     "rows": counted.count,
-                    "target": options["target"],
+                    "target": options["target"] + (f" ({period.label()})" if period else ""),
                     "unit": units[0].name,
                     "columns": len(chosen),
                 }
