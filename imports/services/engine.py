@@ -10,7 +10,8 @@ and the catalogues read once per run:
 1. each cell is read tolerantly (``imports.cells``); a formula cell is refused;
 2. the personal id is checked (12 digits, birth-registration code, century and sex digit
    against the row's or the dossier's date of birth and sex; Excel's damage diagnosed), and
-   must not appear twice in the file (for a section: the same natural key twice);
+   must not appear twice in the file (for a section: the same natural key twice, unless the
+   dossier itself holds that key that often and each row is one of its rows unchanged);
 3. the row becomes the dossier's next content: a new dossier, or the latest version with the
    row's non-empty cells applied (an empty cell keeps the value; ``[xóa]`` erases it, except in the
    columns that identify the row), or for a section target the
@@ -120,6 +121,8 @@ class ImportRun(CellReading, DossierRows, SectionRows):
         self.column_items = list(columns.items())
         self.fixed_columns = spec.identifying_keys
         self.seen: dict[object, int] = {}
+        # A natural key several rows of a dossier share: the stored rows already matched, with the row number.
+        self.repeated: dict[tuple, list[tuple[dict, int]]] = {}
         self.units: dict[str, Unit | None] = {}
         self.units_allowed: dict[int, bool] = {}
         self.failed = False  # an error was found (all-or-nothing stops writing)

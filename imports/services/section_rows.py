@@ -80,24 +80,13 @@ class SectionRows:
                 continue
             row = cleaned_rows[0] if cleaned_rows else {}
             natural = tuple(str(row.get(name, "")) for name in key_fields)
-            if self._mark_seen(p, (pid, natural)):
-                continue
             content = contents.setdefault(pid, {**current, section.key: list(current.get(section.key) or [])})
             rows = content[section.key]
             matches = [i for i, old in enumerate(rows) if tuple(str(old.get(n, "")) for n in key_fields) == natural]
             if len(matches) > 1:
-                result.fail(
-                    "",
-                    cell_message(
-                        result.row,
-                        "",
-                        _(
-                            "the dossier has %(count)s rows with the same %(key)s; correct them in the dossier "
-                            "before importing"
-                        )
-                        % {"count": len(matches), "key": ", ".join(self.header(n) for n in key_fields)},
-                    ),
-                )
+                self._repeated_key(p, (pid, natural), [rows[i] for i in matches], row, erased)
+                continue
+            if self._mark_seen(p, (pid, natural)):
                 continue
             if matches:
                 old = rows[matches[0]]
@@ -127,6 +116,38 @@ class SectionRows:
             if len(contents[pid][section.key]) <= MAX_ROWS or self._too_many(touched[pid], section)
         ]
         return [], updates
+
+    def _repeated_key(self, p: ParsedRow, key: tuple, stored: list[dict], row: dict, erased) -> None:
+        """A row whose natural key several of the dossier's rows share (real data has them: two
+        children entered with the same name, a migration that doubled a row). A row equal to one of
+        them is unchanged, each stored row answering one row of the file, so that an export of the
+        dossier comes back unchanged; any other row cannot say which of them it changes."""
+        result = p.result
+        equal = []
+        for old in stored:
+            new = {**old, **row}
+            for name in erased:
+                new.pop(name, None)
+            if new == old:
+                equal.append(old)
+        answered = self.repeated.setdefault(key, [])  # (stored row, row number) already matched
+        free = [old for old in equal if sum(1 for used, _row in answered if used == old) < equal.count(old)]
+        if free:
+            answered.append((free[0], result.row))
+            result.outcome = RowOutcome.UNCHANGED
+            return
+        key_headers = ", ".join(f"'{self.header(name)}'" for name in self.spec.natural_key)
+        if equal:  # as many rows as the dossier holds were already matched
+            problem = _("row %(other)s has the same personal identification number and the same %(key)s") % {
+                "other": next(number for used, number in answered if used == equal[0]),
+                "key": key_headers,
+            }
+        else:
+            problem = _(
+                "the dossier has %(count)s rows with the same %(key)s and this row is not the same as any of "
+                "them, so the import cannot tell which one to change; correct them in the dossier before importing"
+            ) % {"count": len(stored), "key": key_headers}
+        result.fail("", cell_message(result.row, "", problem))
 
     def _too_many(self, rows: list[ParsedRow], section) -> bool:
         for p in rows:

@@ -63,7 +63,8 @@ def identity(name: str, *, sex: str = "1", **extra) -> dict:
 @pytest.fixture
 def people(province, custom_fields):
     """Four dossiers: three in Sở Nội vụ's subtree (one in its coded sub-unit, one in a division
-    without a code), one in Sở Tài chính; varied content, and one change awaiting approval."""
+    without a code), one in Sở Tài chính; varied content (a natural key two family rows share), and
+    one change awaiting approval."""
     division = Unit.objects.get(name="Phòng Tổ chức biên chế")
     thang = dossier_create(
         unit=province["noi_vu"],
@@ -147,8 +148,16 @@ def people(province, custom_fields):
         content=content(identity=identity("Trần Thị Bình", sex="2"), header={"personnel_category": "VC"}),
     )
     cuong = dossier_create(unit=division, personal_id=CUONG, content=content(identity=identity("Lê Văn Cường")))
+    # Two family rows with the same relation and name (the section's natural key), as migrated data
+    # has: the round trip must bring both back unchanged.
+    twins = [
+        {"relation": "CON", "full_name": "Phạm Văn An", "birth_year": 2015, "details": "Học sinh"},
+        {"relation": "CON", "full_name": "Phạm Văn An", "birth_year": 2018},
+    ]
     dung = dossier_create(
-        unit=province["tai_chinh"], personal_id=DUNG, content=content(identity=identity("Phạm Văn Dũng"))
+        unit=province["tai_chinh"],
+        personal_id=DUNG,
+        content=content(identity=identity("Phạm Văn Dũng"), family_own=[*BASE_CONTENT["family_own"], *twins]),
     )
     # A change awaiting approval: Bình's salary step 4 (live row: step 3).
     dossier_change(

@@ -16,7 +16,7 @@ from tests.imports.conftest import (
     workbook,
 )
 from tests.imports.services.conftest import outcomes, written_counts
-from tests.records.factories import BASE_CONTENT
+from tests.records.factories import BASE_CONTENT, make_dossier
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +121,66 @@ def test_a_rows_dates_in_the_wrong_order_are_reported_at_the_cell(units, clerk, 
     _job, [row] = run_job(actor=clerk, unit=units["a"], content=content, target="work_history")
     assert row.outcome == RowOutcome.ERROR
     assert row_messages(row) == ["Row 2, column 'Đến': 'to' is before 'from'."]
+
+
+# --- a natural key several stored rows share ------------------------------------------------------
+
+FAMILY_HEADERS = [
+    "Số CCCD",
+    "Mối quan hệ",
+    "Họ và tên",
+    "Năm sinh",
+    "Quê quán, nghề nghiệp, chức vụ, nơi công tác, nơi ở, tổ chức tham gia",
+]
+TWINS = [
+    {"relation": "CON", "full_name": "Nguyễn Văn An", "birth_year": 2015, "details": "Học sinh"},
+    {"relation": "CON", "full_name": "Nguyễn Văn An", "birth_year": 2018},
+]
+
+
+@pytest.fixture
+def twins(units):
+    """A dossier with two family rows of the same relation and name (the natural key), as migrated data has."""
+    return make_dossier(units["a"], personal_id=MAN_1990, family_own=[*BASE_CONTENT["family_own"], *TWINS])
+
+
+def test_rows_equal_to_stored_rows_of_a_shared_key_are_unchanged(units, system_admin, twins):
+    content = workbook(
+        [
+            [MAN_1990, "Con", "Nguyễn Văn An", 2018, ""],
+            [MAN_1990, "Con", "Nguyễn Văn An", 2015, "Học sinh"],
+            [MAN_1990, "Cha đẻ", "Nguyễn Văn Hai", 1960, "Nông dân"],
+        ],
+        FAMILY_HEADERS,
+    )
+    before = written_counts()
+    job, rows = run_job(actor=system_admin, unit=units["a"], content=content, target="family_own", commit=True)
+    assert job.status == ImportStatus.DONE, job.message
+    assert job.columns_ignored == []
+    assert outcomes(rows) == [(2, "unchanged"), (3, "unchanged"), (4, "unchanged")]
+    assert written_counts() == before
+
+
+def test_a_shared_key_matched_more_often_than_stored_or_changed_is_an_error(units, system_admin, twins):
+    content = workbook(
+        [
+            [MAN_1990, "Con", "Nguyễn Văn An", 2015, ""],  # the first twin: its empty cell keeps the value
+            [MAN_1990, "Con", "Nguyễn Văn An", 2015, "Học sinh"],  # the first twin again
+            [MAN_1990, "Con", "Nguyễn Văn An", 2016, ""],  # neither of them
+            [MAN_1990, "Con", "Nguyễn Văn An", "", ""],  # the second twin (2018 kept)
+        ],
+        FAMILY_HEADERS,
+    )
+    before = written_counts()
+    job, rows = run_job(actor=system_admin, unit=units["a"], content=content, target="family_own", commit=True)
+    assert job.status == ImportStatus.FAILED
+    assert outcomes(rows) == [(2, "unchanged"), (3, "error"), (4, "error"), (5, "unchanged")]
+    assert row_messages(rows[1]) == [
+        "Row 3: row 2 has the same personal identification number and the same 'Mối quan hệ', 'Họ và tên'."
+    ]
+    assert row_messages(rows[2]) == [
+        "Row 4: the dossier has 2 rows with the same 'Mối quan hệ', 'Họ và tên' and this row is not the "
+        "same as any of them, so the import cannot tell which one to change; correct them in the dossier before "
+        "importing."
+    ]
+    assert written_counts() == before
