@@ -5,7 +5,7 @@
 order: the header lines, the photo box, items 1–38 with the tables 32.1–37.2, and the
 signature block. The HTML page and the PDF (``reports.resume_pdf``) both render this
 one structure, so they always print the same data. The form itself (wording, items,
-columns) is data in ``reports.resume_template``.
+columns) is data in ``reports.resume_template`` (built of ``reports.resume_blocks``).
 
 Decisions:
 - the résumé is a Vietnamese legal document: its labels are the template's Vietnamese
@@ -35,6 +35,7 @@ from portal.text import nfc
 from records.models import Dossier, DossierVersion
 from records.sections.registry import SECTION_BY_KEY, SECTIONS
 from records.sections.spec import CODE, DATE, DECIMAL, MONTH
+from reports import resume_blocks as blocks
 from reports import resume_template as form
 from reports.formatting import date_vi, decimal_vi, money_vi, month_vi, percent_vi, place_date_vi
 
@@ -95,7 +96,7 @@ def _birth_part(value, how: str) -> str:
         day = datetime.date.fromisoformat(str(value))
     except ValueError:
         return ""
-    return {form.DAY: f"{day:%d}", form.MONTH: f"{day:%m}", form.YEAR: f"{day:%Y}"}[how]
+    return {blocks.DAY: f"{day:%d}", blocks.MONTH: f"{day:%m}", blocks.YEAR: f"{day:%Y}"}[how]
 
 
 class _Printer:
@@ -119,11 +120,11 @@ class _Printer:
         if raw is None or raw == "":
             return ""
         spec = SECTION_BY_KEY[section_key].field(name)
-        if how == form.CODE_ITSELF:
+        if how == blocks.CODE_ITSELF:
             return nfc(str(raw))
-        if how in (form.DAY, form.MONTH, form.YEAR):
+        if how in (blocks.DAY, blocks.MONTH, blocks.YEAR):
             return _birth_part(raw, how)
-        if how == form.AS_MONTH or spec.kind == MONTH:
+        if how == blocks.AS_MONTH or spec.kind == MONTH:
             return month_vi(raw)
         if spec.kind == CODE:
             return self.labels.get(spec.catalogue, {}).get(str(raw), str(raw))
@@ -136,17 +137,17 @@ class _Printer:
         if spec.kind == DECIMAL:
             return decimal_vi(raw, places=2)  # coefficients: 3,00
         text = nfc(str(raw))
-        return text.upper() if how == form.UPPER else text
+        return text.upper() if how == blocks.UPPER else text
 
     def joined(self, section_key: str, values: dict, fields: tuple[str, ...], how: str = "") -> str:
         texts = (self.value(section_key, name, values.get(name), how) for name in fields)
         return ", ".join(text for text in texts if text)
 
     def render(self, item) -> dict:
-        if isinstance(item, form.Lines):
+        if isinstance(item, blocks.Lines):
             lines = [[self.render_value(value) for value in line] for line in item.lines]
             return {"number": item.number, "title": item.title, "kind": "fields", "heading": False, "lines": lines}
-        if isinstance(item, form.Rows):
+        if isinstance(item, blocks.Rows):
             return {
                 "number": item.number,
                 "title": item.title,
@@ -158,7 +159,7 @@ class _Printer:
                     for row in self.rows(item.section)
                 ],
             }
-        if isinstance(item, form.Text):
+        if isinstance(item, blocks.Text):
             value = self.value(item.section, item.field, self.single(item.section).get(item.field))
             return {"number": item.number, "title": item.title, "kind": "text", "heading": item.heading, "value": value}
         return {
@@ -169,8 +170,8 @@ class _Printer:
             "parts": [self.render(part) for part in item.parts],
         }
 
-    def render_value(self, value: form.Value) -> dict:
-        if value.how == form.PERSONAL_ID:
+    def render_value(self, value: blocks.Value) -> dict:
+        if value.how == blocks.PERSONAL_ID:
             text = self.dossier.personal_id
         else:
             text = self.joined(value.section, self.single(value.section), value.fields, value.how)

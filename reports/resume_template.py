@@ -5,12 +5,27 @@ the form's italic hints is [U] there). The labels are the form's Vietnamese text
 are printed as they are in every interface language: the résumé is a legal document.
 Each value names the dossier content it prints (``section``, ``field`` from
 ``records.sections``); how a value is formatted follows from the field's kind there
-(``reports.resume``). Changing the form means changing this file only.
+(``reports.resume``). Changing the form means changing this file only (its building blocks:
+``reports.resume_blocks``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from reports.resume_blocks import (
+    AS_MONTH,
+    CODE_ITSELF,
+    DAY,
+    MONTH,
+    PERSONAL_ID,
+    UPPER,
+    YEAR,
+    Group,
+    Rows,
+    Text,
+    c,
+    item,
+    v,
+)
 
 TITLE = "SƠ YẾU LÝ LỊCH"
 HEADER_LABELS = ("Cơ quan quản lý CBCCVC", "Cơ quan, đơn vị sử dụng CBCCVC", "Số hiệu", "Mã số định danh")
@@ -24,86 +39,6 @@ SIGNATURE = {
     "head": {"title": "THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ", "lines": [], "hint": "(Ký tên, đóng dấu)"},
 }
 DOTS = "……………"
-
-# How a value prints when its field's kind alone does not say (``reports.resume``).
-UPPER, DAY, MONTH, YEAR, AS_MONTH, CODE_ITSELF, PERSONAL_ID = (
-    "upper",
-    "day",
-    "month",
-    "year",
-    "as_month",
-    "code_itself",
-    "personal_id",
-)
-
-
-@dataclass(frozen=True)
-class Value:
-    """A labelled value on an item's line: ``label: value``. ``fields`` are joined with ", "."""
-
-    label: str
-    section: str = ""
-    fields: tuple[str, ...] = ()
-    how: str = ""
-    suffix: str = ""
-    sep: str = ": "
-
-
-@dataclass(frozen=True)
-class Column:
-    """A table column printing the row's ``fields`` (joined with ", ")."""
-
-    label: str
-    fields: tuple[str, ...]
-    cls: str = ""  # "period", "narrow", "number" (fixed widths) or "wide"
-    how: str = ""
-
-
-@dataclass(frozen=True)
-class Lines:
-    number: str
-    lines: tuple[tuple[Value, ...], ...]
-    title: str = ""
-
-
-@dataclass(frozen=True)
-class Rows:
-    number: str
-    title: str
-    section: str
-    columns: tuple[Column, ...]
-    heading: bool = False
-
-
-@dataclass(frozen=True)
-class Text:
-    number: str
-    title: str
-    section: str
-    field: str
-    heading: bool = False
-
-
-@dataclass(frozen=True)
-class Group:
-    number: str
-    title: str
-    parts: tuple
-    heading: bool = True
-
-
-def v(label: str, section: str, *fields: str, **options) -> Value:
-    return Value(label, section, fields, **options)
-
-
-def item(number: str, *lines, title: str = "") -> Lines:
-    """An item of labelled values; each line is a ``Value`` or a tuple of them."""
-    return Lines(number, tuple(line if isinstance(line, tuple) else (line,) for line in lines), title)
-
-
-def c(label: str, *fields: str, cls: str = "", how: str = "") -> Column:
-    return Column(label, fields, cls, how)
-
 
 FROM = c("Tháng/năm\nTừ", "period_from", cls="period")
 TO = c("Tháng/năm\nĐến", "period_to", cls="period")
