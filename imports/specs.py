@@ -300,8 +300,9 @@ def header_key(text) -> str:
 
 
 def header_index(spec: ImportSpec) -> dict[str, str]:
-    """{folded header: column key}: each column's header in every language, its key, and the
-    synonyms of ``SYNONYMS`` (a synonym never overrides a column's own header)."""
+    """{folded header: column key}: each column's header in every language, its key, the
+    synonyms of ``SYNONYMS`` (a synonym never overrides a column's own header) and a custom
+    field's label alone (after all of them)."""
     from django.conf import settings
 
     index: dict[str, str] = {}
@@ -316,6 +317,12 @@ def header_index(spec: ImportSpec) -> dict[str, str]:
     for column in spec.columns:
         for synonym in SYNONYMS.get(column.key, ()):
             index.setdefault(header_key(synonym), column.key)
+    # A custom field's header is "label [key]"; a sheet of the province's own has the label alone.
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for column in import_spec(spec.target).columns:
+                if column.section == "custom" and column.header.endswith(f" [{column.field}]"):
+                    index.setdefault(header_key(column.header[: -len(column.field) - 3]), column.key)
     return index
 
 

@@ -13,16 +13,26 @@ from imports.cells import CLEAR
 from imports.choices import RowOutcome
 from imports.services.results import ParsedRow, cell_message
 from imports.specs import PERSON_NAME, PERSONAL_ID, UNIT
-from portal.models import Unit
+from portal.models import FieldDefinition, Unit
+from records.sections.registry import CUSTOM
 from records.services.bulk_writes import CheckedDossier, CheckedUpdate
 from records.services.common import DossierPermissionDenied, require_unit
 from records.services.consistency import content_consistency
-from records.services.content import content_clean, section_clean
+from records.services.content import DOSSIER_TARGET, content_clean, section_clean
 from records.services.dossiers import _identity_checked_id, require_minimum
 
 
 class DossierRows:
     """Rows of the dossiers target (general information), one dossier per row."""
+
+    @functools.cached_property
+    def unique_fields(self) -> list[str]:
+        """The keys of the dossiers' unique custom fields in use (read once per run)."""
+        return list(
+            FieldDefinition.objects.filter(target=DOSSIER_TARGET, unique=True, active=True)
+            .order_by("key")
+            .values_list("key", flat=True)
+        )
 
     def _row_unit(self, p: ParsedRow) -> Unit | None:
         code = p.values.pop(UNIT, None)
@@ -78,10 +88,10 @@ class DossierRows:
                         ),
                     )
                     continue
-                update = self._update(p, current, given)
+                update = self._update(p, current, given, pk)
                 if unread:  # the other cells checked too; the row stays an error
                     _keep_error(result)
-                elif update is not None:
+                elif update is not None and not self._unique_taken(p, update["content"], update["sections"]):
                     updates.append(CheckedUpdate(dossier_id=pk, base_version=number, **update))
                 continue
             if not self._unit_allowed(unit):
@@ -93,7 +103,7 @@ class DossierRows:
             created = self._create(p, _without_clear(given) if p.cleared else given)
             if unread:
                 _keep_error(result)
-            elif created is not None:
+            elif created is not None and not self._unique_taken(p, created, (CUSTOM,)):
                 creates.append(CheckedDossier(unit=unit, personal_id=result.personal_id, content=created))
         return creates, updates
 
@@ -118,7 +128,39 @@ class DossierRows:
         result.outcome = RowOutcome.NEW
         return cleaned
 
-    def _update(self, p: ParsedRow, current: dict, given: dict) -> dict | None:
+    def _unique_taken(self, p: ParsedRow, content: dict, sections) -> bool:
+        """Whether a value of a unique custom field that the row writes is on an earlier row of the file
+        for another dossier (the database check sees only the dossiers already stored); reported at
+        its cell. The row's values are recorded otherwise."""
+        if CUSTOM not in sections or not self.unique_fields:
+            return False
+        custom = content.get(CUSTOM) or {}
+        result = p.result
+        taken = False
+        for key in self.unique_fields:
+            value = custom.get(key)
+            if value in (None, "", []):
+                continue
+            token = (key, tuple(value) if isinstance(value, list) else value)
+            earlier = self.unique_values.setdefault(token, (result.row, result.personal_id))
+            if earlier[1] != result.personal_id:
+                header = self.header(f"{CUSTOM}.{key}")
+                result.fail(
+                    header,
+                    cell_message(
+                        result.row,
+                        header,
+                        _("row %(other)s has the same value %(value)s, and the values of this column must be unique")
+                        % {"other": earlier[0], "value": value},
+                    ),
+                )
+                taken = True
+        if taken:
+            result.outcome = RowOutcome.ERROR
+            result.changes = []
+        return taken
+
+    def _update(self, p: ParsedRow, current: dict, given: dict, pk: int) -> dict | None:
         result = p.result
         content = {key: (dict(value) if isinstance(value, dict) else value) for key, value in current.items()}
         for key, values in given.items():
@@ -144,6 +186,7 @@ class DossierRows:
                     personnel_category=category,
                     previous=current.get(key),
                     bare=bare,
+                    dossier_id=pk,
                 )
             except ValidationError as exc:
                 errors.update(exc.message_dict)

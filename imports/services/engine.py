@@ -123,6 +123,8 @@ class ImportRun(CellReading, DossierRows, SectionRows):
         self.seen: dict[object, int] = {}
         # A natural key several rows of a dossier share: the stored rows already matched, with the row number.
         self.repeated: dict[tuple, list[tuple[dict, int]]] = {}
+        # The values of unique custom fields the rows write: (key, value) -> (row, personal id).
+        self.unique_values: dict[tuple, tuple[int, str]] = {}
         self.units: dict[str, Unit | None] = {}
         self.units_allowed: dict[int, bool] = {}
         self.failed = False  # an error was found (all-or-nothing stops writing)

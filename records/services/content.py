@@ -270,6 +270,7 @@ def section_clean(
     converted: bool = False,
     previous=None,
     bare: dict | None = None,
+    dossier_id: int | None = None,
 ):
     """Check and convert the value of section ``key``; raise ``ValidationError`` keyed
     ``<section>.<field>`` or ``<section>[<row>].<field>`` (rows count from 1) with one
@@ -285,13 +286,20 @@ def section_clean(
     is refused with its own message.
 
     ``bare``: a dict that also receives, under the same keys, each field's problem without its place
-    ("the value … is …"), for a caller that names the place itself (the bulk import's cell)."""
+    ("the value … is …"), for a caller that names the place itself (the bulk import's cell).
+
+    ``dossier_id``: the dossier whose section this is (None for a new one): a unique custom value
+    it already has is not another dossier's."""
     codes = codes or CodeBook()
     if key == CUSTOM:
         problems = {} if bare is not None else None
         try:
             return custom_fields_clean(
-                target=DOSSIER_TARGET, values=value or {}, personnel_category=personnel_category, bare=problems
+                target=DOSSIER_TARGET,
+                values=value or {},
+                personnel_category=personnel_category,
+                bare=problems,
+                owner_pk=dossier_id,
             )
         except ValidationError as exc:
             for field_key, field_problems in (problems or {}).items():

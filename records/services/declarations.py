@@ -58,7 +58,9 @@ def declaration_submit(*, dossier: Dossier, section: str, proposed, actor, note:
         category = (current.get("header") or {}).get("personnel_category")
         errors: dict[str, list[str]] = {}
         try:
-            cleaned = section_clean(section, proposed, personnel_category=category, previous=current.get(section))
+            cleaned = section_clean(
+                section, proposed, personnel_category=category, previous=current.get(section), dossier_id=dossier.pk
+            )
         except ValidationError as exc:
             errors.update(exc.message_dict)
             cleaned = None

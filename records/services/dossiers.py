@@ -237,7 +237,14 @@ def dossier_change(
         content = dict(current)
         for key, value in sections.items():
             try:
-                cleaned = section_clean(key, value, codes=codes, personnel_category=category, previous=current.get(key))
+                cleaned = section_clean(
+                    key,
+                    value,
+                    codes=codes,
+                    personnel_category=category,
+                    previous=current.get(key),
+                    dossier_id=dossier.pk,
+                )
             except ValidationError as exc:
                 for field_key, messages in exc.message_dict.items():
                     errors.setdefault(field_key, []).extend(messages)

@@ -194,6 +194,7 @@ def custom_fields_clean(
     personnel_category: str | None = None,
     check_required: bool = True,
     bare: dict | None = None,
+    owner_pk: int | None = None,
 ) -> dict:
     """Check and convert custom field values; return the object's new ``custom_fields``.
 
@@ -214,6 +215,9 @@ def custom_fields_clean(
     ``bare``: a dict that also receives, under the same keys, each problem without the field's label
     ("the value must be at most 20", "a value is required here"), for a caller that names the field
     itself (the bulk import's cell).
+
+    ``owner_pk``: the object the values belong to when it is not given as ``instance`` (a dossier
+    whose custom values come whole from its version): a unique value it already has is its own.
     """
     if values is None:
         values = {}
@@ -284,8 +288,9 @@ def custom_fields_clean(
             continue
         if definition.unique and model is not None:
             others = model.objects.filter(**{f"custom_fields__{key}": cleaned})
-            if instance is not None and instance.pk:
-                others = others.exclude(pk=instance.pk)
+            owner = instance.pk if instance is not None and instance.pk else owner_pk
+            if owner is not None:
+                others = others.exclude(pk=owner)
             other = others.first()
             if other is not None:
                 fail(

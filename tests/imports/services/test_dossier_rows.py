@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from imports.choices import ImportMode, RowOutcome
+from portal.services.fields.definitions import field_definition_save
 from records.models import Dossier
 from tests.imports.conftest import (
     HEADERS,
@@ -18,6 +19,7 @@ from tests.imports.conftest import (
     workbook,
 )
 from tests.imports.services.conftest import outcomes
+from tests.records.factories import make_dossier
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +86,53 @@ def test_a_clerk_of_a_sub_unit_cannot_reach_the_parent_units_dossiers(units, dos
     _job, [row] = run_job(actor=sub_clerk, unit=units["a_child"], content=content, commit=True, mode=ImportMode.VALID)
     assert row.outcome == RowOutcome.ERROR and "outside your scope" in row_messages(row)[0]
     assert Dossier.objects.get(pk=dossier_a.pk).latest_version == 1
+
+
+# --- unique custom fields ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def party_card(units):
+    """A unique custom field (the party card number), a counted one, and a dossier holding card T-1."""
+    field_definition_save(
+        values={"target": "dossier", "key": "so_the", "label": "Số thẻ đảng", "field_type": "text", "unique": True}
+    )
+    field_definition_save(values={"target": "dossier", "key": "so_con", "label": "Số con", "field_type": "integer"})
+    return make_dossier(units["a"], personal_id=MAN_1990, custom={"so_the": "T-1"})
+
+
+def test_a_dossier_keeps_its_own_unique_value_when_its_custom_fields_change(units, system_admin, party_card):
+    content = workbook([[MAN_1990, "T-1", 3]], ["Số CCCD", "Số thẻ đảng", "Số con"])
+    _job, [row] = run_job(actor=system_admin, unit=units["a"], content=content, commit=True, publish=True)
+    assert (row.outcome, row_messages(row), row.changes) == ("update", [], ["Số con"])
+    assert Dossier.objects.get(pk=party_card.pk).custom_fields == {"so_the": "T-1", "so_con": 3}
+
+
+def test_a_unique_value_twice_in_the_file_or_already_taken_is_an_error(units, system_admin, party_card):
+    headers = [*HEADERS, "Số thẻ đảng"]
+    content = workbook(
+        [
+            [*person_row(person_id(5), "Trần Văn Bình"), "T-9"],
+            [*person_row(person_id(6), "Lê Văn Cường"), "T-9"],  # the value of row 2
+            [*person_row(person_id(7), "Phạm Văn Dũng"), "T-1"],  # the stored dossier's value
+            [*person_row(person_id(8), "Võ Văn Em"), "T-8"],
+        ],
+        headers,
+    )
+    job, rows = run_job(actor=system_admin, unit=units["a"], content=content, commit=True, mode=ImportMode.VALID)
+    assert job.columns_ignored == []
+    assert outcomes(rows) == [(2, "new"), (3, "error"), (4, "error"), (5, "new")]
+    assert row_messages(rows[1]) == [
+        "Row 3, column 'Số thẻ đảng': row 2 has the same value T-9, and the values of this column must be unique."
+    ]
+    assert row_messages(rows[2]) == [
+        f"Row 4, column 'Số thẻ đảng': 'Số thẻ đảng' must be unique: 'Nguyễn Văn Thắng ({MAN_1990})' already has "
+        "the value T-1."
+    ]
+    assert sorted(
+        Dossier.objects.filter(custom_fields__has_key="so_the").values_list("custom_fields__so_the", flat=True)
+    ) == [
+        "T-1",
+        "T-8",
+        "T-9",
+    ]

@@ -9,11 +9,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portal.choices import Role
+from portal.services.fields.definitions import field_definition_save
 from portal.text import person_name_sort_key
 from records.choices import DossierStatus, VersionSource, VersionStatus
 from records.models import Dossier, DossierVersion, FamilyMember, WorkHistory
 from records.services.common import DossierPermissionDenied
 from records.services.content_hash import content_sha256
+from records.services.declarations import declaration_submit
 from records.services.dossiers import (
     NewDossier,
     dossier_change,
@@ -260,3 +262,30 @@ def test_decimals_are_kept_with_the_columns_places_so_live_rows_and_versions_agr
         )
     assert "quá lớn" in str(problem.value)
     assert Dossier.objects.count() == 1
+
+
+def test_a_dossier_keeps_its_own_unique_custom_value_and_another_cannot_take_it(province, dossier, clerk):
+    field_definition_save(
+        values={"target": "dossier", "key": "so_the", "label": "Số thẻ đảng", "field_type": "text", "unique": True}
+    )
+    field_definition_save(values={"target": "dossier", "key": "so_con", "label": "Số con", "field_type": "integer"})
+    holder = make_dossier(province["chi_cuc"], personal_id="087090000999", custom={"so_the": "T-1"})
+    # Changing another custom field keeps the dossier's own card number: it is not "someone else's".
+    version = dossier_change(
+        dossier=holder,
+        sections={"custom": {"so_the": "T-1", "so_con": 2}},
+        actor=clerk,
+        expected_version=1,
+        reason="Bổ sung số con",
+    )
+    assert version.content["custom"] == {"so_the": "T-1", "so_con": 2}
+    # The person's own declaration of the section, likewise.
+    declaration = declaration_submit(
+        dossier=holder, section="custom", proposed={"so_the": "T-1", "so_con": 3}, actor=clerk
+    )
+    assert declaration.proposed == {"so_the": "T-1", "so_con": 3}
+    with pytest.raises(ValidationError) as caught:
+        dossier_change(
+            dossier=dossier, sections={"custom": {"so_the": "T-1"}}, actor=clerk, expected_version=1, reason="Nhập thẻ"
+        )
+    assert "T-1" in str(caught.value.message_dict["custom.so_the"])
