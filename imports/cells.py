@@ -231,11 +231,6 @@ class CatalogueBook:
     def __init__(self):
         self._kinds: dict[str, tuple[set[str], dict[str, str | None], set[str]]] = {}
 
-    def preload(self, kinds) -> None:
-        """Read the catalogues ``kinds`` now (one query each), so that reading cells then needs no database."""
-        for kind in kinds:
-            self._load(kind)
-
     def _load(self, kind: str):
         if kind not in self._kinds:
             codes: set[str] = set()

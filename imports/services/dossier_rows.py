@@ -64,8 +64,7 @@ class DossierRows:
                 self.units_allowed[unit.pk] = False
         return self.units_allowed[unit.pk]
 
-    def _dossiers_chunk(self, parsed: list[ParsedRow]):
-        existing = self._load(parsed)
+    def _dossiers_chunk(self, parsed: list[ParsedRow], existing: dict[str, tuple]):
         creates: list[CheckedDossier] = []
         updates: list[CheckedUpdate] = []
         header_id = self.header(PERSONAL_ID)

@@ -22,7 +22,8 @@ and the catalogues read once per run:
    codes, choices, text — are not converted a second time), and the dossier must be in the
    actor's scope (``portal.scoping``);
 5. when writing, the chunk's valid dossiers are written in bulk (``records.services.bulk_writes``)
-   inside the caller's transaction: all-or-nothing stops writing at the first error and the
+   inside the caller's transaction, while the next chunk is read and checked in a second thread
+   (``ImportRun._written_chunks``): all-or-nothing stops writing at the first error and the
    caller rolls back; "valid rows" writes every valid dossier.
 
 The result is one ``RowResult`` per non-empty row: new / update / unchanged / error, the
@@ -34,11 +35,12 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import F, TextField
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast
@@ -52,7 +54,7 @@ from imports.services.cell_reading import CellReading
 from imports.services.dossier_rows import DossierRows
 from imports.services.results import ImportCancelled, ParsedRow, RowResult, RunSummary, cell_message
 from imports.services.section_rows import SectionRows
-from imports.specs import CODE, PERSONAL_ID, UNIT, ColumnSpec, ImportSpec
+from imports.specs import PERSONAL_ID, UNIT, ColumnSpec, ImportSpec
 from portal import scoping
 from portal.models import Unit
 from records.identity import birth_place_codes
@@ -68,6 +70,11 @@ from records.services.codes import CodeBook
 from records.services.content_hash import content_loads
 
 CHUNK_ROWS = 5000
+# While an import writes one chunk and checks the next in a second thread, the writing thread wakes up
+# from each wait on PostgreSQL and must get the interpreter back from the checking one: at Python's
+# default 5 ms it waits for it too long, too often (an A/B of 50,000 rows, bench/RESULTS.md: the overlap
+# gained ~5 % at 5 ms, ~15 % at 0.5 ms).
+SWITCH_INTERVAL = 0.0005
 
 
 @contextlib.contextmanager
@@ -83,6 +90,18 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _carry(existing: dict[str, tuple], updates: list[CheckedUpdate]) -> None:
+    """The dossiers of a chunk (``ImportRun._load``) that the chunk before it is about to update: their
+    next version and its content, as if that chunk had been written."""
+    pending = {update.dossier_id: update for update in updates}
+    if not pending:
+        return
+    for pid, (pk, _number, unit_id, _content) in list(existing.items()):
+        update = pending.get(pk)
+        if update is not None:
+            existing[pid] = (pk, update.base_version + 1, unit_id, update.content)
 
 
 class ImportRun(CellReading, DossierRows, SectionRows):
@@ -145,15 +164,7 @@ class ImportRun(CellReading, DossierRows, SectionRows):
     def _execute(self) -> RunSummary:
         results: list[RowResult] = []
         done = 0
-        for chunk, parsed in self._parsed_chunks():
-            if self.spec.is_dossiers:
-                writes = self._dossiers_chunk(parsed)
-            else:
-                writes = self._section_chunk(parsed)
-            if any(p.result.outcome == RowOutcome.ERROR for p in parsed):
-                self.failed = True
-            if self.write and (self.mode == ImportMode.VALID or not self.failed):
-                self._write(*writes, parsed)
+        for chunk, parsed in self._written_chunks() if self.write else self._checked_chunks():
             results.extend(p.result for p in parsed)
             done += len(chunk)
             if self.progress is not None and self.progress(done, max(done, self.table.row_count)):
@@ -162,38 +173,80 @@ class ImportRun(CellReading, DossierRows, SectionRows):
             results=results, written=self.written, legacy_cells=self.legacy_cells, legacy_examples=self.legacy_examples
         )
 
-    def _parsed_chunks(self) -> Iterator[tuple[list, list[ParsedRow]]]:
-        """(rows as read, parsed rows) of each chunk of ``CHUNK_ROWS`` rows.
+    def _checked(self, parsed: list[ParsedRow], existing: dict[str, tuple]) -> tuple[list, list]:
+        """Check a chunk against the dossiers it names (``existing``: ``_load``); (creates, updates)."""
+        if self.spec.is_dossiers:
+            writes = self._dossiers_chunk(parsed, existing)
+        else:
+            writes = self._section_chunk(parsed, existing)
+        if any(p.result.outcome == RowOutcome.ERROR for p in parsed):
+            self.failed = True
+        return writes
 
-        When writing, the next chunk is parsed in a second thread while the caller checks and
-        writes this one: parsing is Python alone and needs no database (the catalogues are read
-        first), while a write mostly waits for PostgreSQL, which lets the other thread run
-        (bench/RESULTS.md). The sheet is read in this thread; the parsing thread gets plain lists,
-        and the active language, for its messages."""
+    def _chunks(self) -> Iterator[list]:
+        """The sheet's rows, (number, cells), in chunks of ``CHUNK_ROWS``."""
         rows = self.table.rows()
-        chunks = iter(lambda: list(islice(rows, CHUNK_ROWS)), [])
-        if not self.write:
-            for chunk in chunks:
-                yield chunk, [self._parse(number, cells) for number, cells in chunk]
-            return
-        self.book.preload({column.catalogue for column in self.columns.values() if column.kind == CODE})
+        return iter(lambda: list(islice(rows, CHUNK_ROWS)), [])
+
+    def _parsed(self, chunk: list) -> list[ParsedRow]:
+        return [self._parse(number, cells) for number, cells in chunk]
+
+    def _checked_chunks(self) -> Iterator[tuple[list, list[ParsedRow]]]:
+        """A check (nothing written): each chunk read, loaded and checked in turn."""
+        for chunk in self._chunks():
+            parsed = self._parsed(chunk)
+            self._checked(parsed, self._load(parsed))
+            yield chunk, parsed
+
+    def _written_chunks(self) -> Iterator[tuple[list, list[ParsedRow]]]:
+        """An import: chunk N+1 is read, loaded and checked in a second thread while this one writes
+        chunk N.
+
+        Reading and checking are Python and a write mostly waits for PostgreSQL, so on two cores
+        they overlap (bench/RESULTS.md). Both threads use this thread's connection, in the run's
+        transaction — psycopg runs one statement at a time on it, a COPY whole — so the checks see
+        what the run has written (a catalogue, a unit code, the scope, a unique custom value). A
+        dossier that chunk N is about to update and chunk N+1 names too (a section file, one
+        person's rows across the boundary) is taken with the content chunk N writes (``_carry``),
+        whether or not the load saw that write. Whether chunk N is written is decided when its
+        check ends, as when the chunks ran one after the other. The second thread gets the run's
+        language, for its messages."""
+        connection = connections[DEFAULT_DB_ALIAS]
         language = translation.get_language()
 
-        def parse(chunk: list) -> list[ParsedRow]:
+        def check(chunk: list, carried: list[CheckedUpdate]) -> tuple[list[ParsedRow], tuple[list, list]]:
+            connections[DEFAULT_DB_ALIAS] = connection  # (this thread's own slot for the alias)
             try:
                 with translation.override(language):
-                    return [self._parse(number, cells) for number, cells in chunk]
+                    parsed = self._parsed(chunk)
+                    existing = self._load(parsed)
+                    _carry(existing, carried)
+                    return parsed, self._checked(parsed, existing)
             finally:
-                connections.close_all()  # none is opened here; should one be, it is not left behind
+                del connections[DEFAULT_DB_ALIAS]
 
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-parse") as pool:
-            chunk = next(chunks, None)
-            pending = pool.submit(parse, chunk) if chunk else None
-            while pending is not None:
-                parsed = pending.result()
-                current, chunk = chunk, next(chunks, None)
-                pending = pool.submit(parse, chunk) if chunk else None
-                yield current, parsed
+        connection.inc_thread_sharing()
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
+        try:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-check") as pool:
+                ready = None  # (rows as read, parsed rows, writes, whether to write them) of the chunk checked last
+                for chunk in self._chunks():
+                    checking = pool.submit(check, chunk, ready[2][1] if ready is not None and ready[3] else [])
+                    if ready is not None:
+                        # (should the write fail, leaving the pool waits for the check: the connection is shared)
+                        if ready[3]:
+                            self._write(*ready[2], ready[1])
+                        yield ready[0], ready[1]
+                    parsed, writes = checking.result()
+                    ready = (chunk, parsed, writes, self.mode == ImportMode.VALID or not self.failed)
+                if ready is not None:
+                    if ready[3]:
+                        self._write(*ready[2], ready[1])
+                    yield ready[0], ready[1]
+        finally:
+            sys.setswitchinterval(interval)
+            connection.dec_thread_sharing()
 
     def header(self, key: str) -> str:
         if key in self.headers:

@@ -20,8 +20,7 @@ from records.services.content import MAX_ROWS, section_clean
 class SectionRows:
     """Rows of a section target (training, work history, salary steps, …), several per dossier."""
 
-    def _section_chunk(self, parsed: list[ParsedRow]):
-        existing = self._load(parsed)
+    def _section_chunk(self, parsed: list[ParsedRow], existing: dict[str, tuple]):
         key_fields = self.spec.natural_key
         section = SECTION_BY_KEY[self.spec.section]
         contents: dict[str, dict] = {}  # personal id -> working content

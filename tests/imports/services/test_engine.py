@@ -4,6 +4,7 @@ valid-rows imports, pending and published versions, and the queries of a check."
 from __future__ import annotations
 
 import datetime
+import sys
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -231,11 +232,12 @@ def test_all_or_nothing_rolls_back_chunks_already_written(units, clerk, monkeypa
     ],
 )
 def test_an_import_reads_the_next_chunk_ahead_in_the_callers_language(units, clerk, monkeypatch, language, expected):
-    # When writing, each chunk is read (cells converted, catalogues by label) in a second thread while
-    # the one before it is written: the rows keep their order, messages come in the language of the run,
-    # and labels become codes from the catalogues read beforehand in the run's transaction (a query
-    # from that thread would use a connection of its own, which cannot see this test's catalogues).
+    # When writing, each chunk is read (cells converted, catalogues by label) and checked in a second
+    # thread while the one before it is written: the rows keep their order, messages come in the language
+    # of the run, and that thread's queries (catalogues, the unit, the scope) go through the run's own
+    # connection (one of its own could not see this test's data, which is not committed).
     monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
+    interval = sys.getswitchinterval()
     rows = [
         person_row(person_id(1), ethnicity="Tày"),
         person_row(person_id(2), ethnicity="Sao Hỏa"),
@@ -245,6 +247,7 @@ def test_an_import_reads_the_next_chunk_ahead_in_the_callers_language(units, cle
         job, results = run_job(actor=clerk, unit=units["a"], content=workbook(rows), commit=True, mode=ImportMode.VALID)
     assert outcomes(results) == [(2, "new"), (3, "error"), *((n, "new") for n in range(4, 9))]
     assert row_messages(results[1]) == [expected]
+    assert sys.getswitchinterval() == interval  # the import's shorter interval is given back
     assert job.dossiers_written == 6
     assert Dossier.objects.get(personal_id=person_id(1)).ethnicity == "02"
     assert not Dossier.objects.filter(personal_id=person_id(2)).exists()

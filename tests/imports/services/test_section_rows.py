@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from imports.choices import ImportMode, ImportStatus, RowOutcome
+from imports.services import engine
 from records.choices import VersionStatus
 from records.models import Dossier, DossierVersion, RewardRating, WorkHistory
 from tests.imports.conftest import (
@@ -184,3 +185,41 @@ def test_a_shared_key_matched_more_often_than_stored_or_changed_is_an_error(unit
         "importing."
     ]
     assert written_counts() == before
+
+
+# --- one person's rows across chunks ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("publish", [True, False])
+def test_a_persons_rows_across_chunks_all_land_in_order(units, system_admin, dossier_a, monkeypatch, publish):
+    # While a chunk is written the next one is checked; a dossier both name is taken with the content
+    # the first one writes, so no row is lost and no version conflict is reported.
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
+    existing = BASE_CONTENT["work_history"][0]
+    content = workbook(
+        [
+            [MAN_1990, "", "01/2014", "12/2015", "UBND xã A", "Công chức"],
+            [MAN_1990, "", "01/2016", "12/2017", "UBND xã B", "Công chức"],
+            [MAN_1990, "", "01/2018", "12/2019", "UBND xã C", "Phó Chủ tịch"],
+            [MAN_1990, "", "03/2013", "", existing["workplace"], "Trưởng phòng"],  # the stored row, updated
+            [MAN_1990, "", "01/2020", "", "UBND xã D", "Chủ tịch"],
+        ],
+        WORK_HEADERS,
+    )
+    job, rows = run_job(
+        actor=system_admin, unit=units["a"], content=content, target="work_history", commit=True, publish=publish
+    )
+    assert job.status == ImportStatus.DONE, job.message
+    assert outcomes(rows) == [(2, "new"), (3, "new"), (4, "new"), (5, "update"), (6, "new")]
+    dossier = Dossier.objects.get(pk=dossier_a.pk)
+    assert dossier.latest_version == 4  # one version per chunk, each on the one before
+    latest = dossier.versions.get(number=4).content["work_history"]
+    assert [(row["workplace"], row["title"]) for row in latest] == [
+        (existing["workplace"], "Trưởng phòng"),
+        ("UBND xã A", "Công chức"),
+        ("UBND xã B", "Công chức"),
+        ("UBND xã C", "Phó Chủ tịch"),
+        ("UBND xã D", "Chủ tịch"),
+    ]
+    live = WorkHistory.objects.filter(dossier=dossier_a).count()
+    assert (dossier.live_version, live) == ((4, 5) if publish else (1, 1))
