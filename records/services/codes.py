@@ -1,15 +1,19 @@
-"""The catalogue codes the dossier checks accept (``records.services.content``), read once per kind."""
+"""The catalogue codes the dossier checks accept (``records.services.content``), read once per kind,
+and the custom field definitions (``portal.services.fields.values.FieldBook``), read once."""
 
 from __future__ import annotations
 
 from portal.models import CatalogueEntry
+from portal.services.fields.values import FieldBook
 
 
 class CodeBook:
-    """The codes of the catalogues a clean needs, in use and retired, read once per kind (one query each)."""
+    """The codes of the catalogues a clean needs, in use and retired, read once per kind (one query each),
+    and the custom field definitions with their codes (``fields``), read once per target."""
 
     def __init__(self):
         self._codes: dict[str, tuple[set[str], set[str]]] = {}
+        self.fields = FieldBook()
 
     def _load(self, kind: str) -> tuple[set[str], set[str]]:
         if kind not in self._codes:

@@ -300,6 +300,7 @@ def section_clean(
                 personnel_category=personnel_category,
                 bare=problems,
                 owner_pk=dossier_id,
+                book=codes.fields,
             )
         except ValidationError as exc:
             for field_key, field_problems in (problems or {}).items():

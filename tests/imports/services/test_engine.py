@@ -19,9 +19,11 @@ from imports.services.jobs import (
     import_job_create,
     import_job_run,
 )
+from portal.services.fields.definitions import field_definition_save
 from records.choices import VersionSource, VersionStatus
 from records.models import Dossier
 from tests.imports.conftest import (
+    HEADERS,
     MAN_1990,
     person_id,
     person_row,
@@ -414,3 +416,23 @@ def test_each_chunk_costs_the_same_few_queries(units, clerk, forty_dossiers, mon
     per_chunk = (four - one) / 3
     assert per_chunk == (eight - four) / 4
     assert per_chunk <= 4
+
+
+def test_custom_fields_cost_no_query_per_row(units, clerk):
+    # Their definitions and the codes their choices accept are read once per run (``FieldBook``).
+    field_definition_save(values={"target": "dossier", "key": "so_the", "label": "Số thẻ", "field_type": "text"})
+    field_definition_save(
+        values={
+            "target": "dossier",
+            "key": "xep_loai",
+            "label": "Xếp loại",
+            "field_type": "choice",
+            "catalogue": "xep_loai_danh_gia",
+        }
+    )
+
+    def sheet(count: int) -> bytes:
+        rows = [[*person_row(person_id(n)), f"T-{n}", "HTTNV"] for n in range(1, count + 1)]
+        return workbook(rows, [*HEADERS, "Số thẻ", "Xếp loại"])
+
+    assert _check(clerk, units["a"], sheet(20), (20, 0)) == _check(clerk, units["a"], sheet(200), (200, 0))
