@@ -13,7 +13,7 @@ from imports.cells import CLEAR
 from imports.choices import RowOutcome
 from imports.services.results import ParsedRow, cell_message
 from imports.specs import PERSON_NAME, PERSONAL_ID, UNIT
-from portal.models import FieldDefinition, Unit
+from portal.models import Unit
 from records.sections.registry import CUSTOM
 from records.services.bulk_writes import CheckedDossier, CheckedUpdate
 from records.services.common import DossierPermissionDenied, require_unit
@@ -27,12 +27,9 @@ class DossierRows:
 
     @functools.cached_property
     def unique_fields(self) -> list[str]:
-        """The keys of the dossiers' unique custom fields in use (read once per run)."""
-        return list(
-            FieldDefinition.objects.filter(target=DOSSIER_TARGET, unique=True, active=True)
-            .order_by("key")
-            .values_list("key", flat=True)
-        )
+        """The keys of the dossiers' unique custom fields in use (from the run's field book)."""
+        definitions, _codes = self.codes.fields.of(DOSSIER_TARGET)
+        return sorted(key for key, definition in definitions.items() if definition.unique and definition.active)
 
     def _row_unit(self, p: ParsedRow) -> Unit | None:
         code = p.values.pop(UNIT, None)

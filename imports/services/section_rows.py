@@ -89,9 +89,7 @@ class SectionRows:
                 continue
             if matches:
                 old = rows[matches[0]]
-                new = {**old, **row}
-                for name in erased:
-                    new.pop(name, None)
+                new = _merged(old, row, erased)
                 if new == old:
                     result.outcome = RowOutcome.UNCHANGED
                     continue
@@ -122,13 +120,7 @@ class SectionRows:
         them is unchanged, each stored row answering one row of the file, so that an export of the
         dossier comes back unchanged; any other row cannot say which of them it changes."""
         result = p.result
-        equal = []
-        for old in stored:
-            new = {**old, **row}
-            for name in erased:
-                new.pop(name, None)
-            if new == old:
-                equal.append(old)
+        equal = [old for old in stored if _merged(old, row, erased) == old]
         answered = self.repeated.setdefault(key, [])  # (stored row, row number) already matched
         free = [old for old in equal if sum(1 for used, _row in answered if used == old) < equal.count(old)]
         if free:
@@ -160,3 +152,11 @@ class SectionRows:
                 ),
             )
         return False
+
+
+def _merged(old: dict, row: dict, erased) -> dict:
+    """A stored row with the file row's cells applied: an empty cell keeps the value, the erase marker removes it."""
+    new = {**old, **row}
+    for name in erased:
+        new.pop(name, None)
+    return new

@@ -30,25 +30,6 @@ def entries_url(code: str, entry_id=None, suffix: str = "") -> str:
 
 
 @pytest.fixture
-def anon():
-    return APIClient()
-
-
-@pytest.fixture
-def reader(plain_user):
-    client = APIClient()
-    client.force_login(plain_user)
-    return client
-
-
-@pytest.fixture
-def admin(admin_user):
-    client = APIClient()
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
 def awards(db):
     """A hierarchical catalogue of our own: two groups, each with entries; one period-bound entry."""
     kind = kind_save(

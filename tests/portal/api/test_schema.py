@@ -10,7 +10,6 @@ from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.settings import patched_settings
 from drf_spectacular.validation import validate_schema
-from rest_framework.test import APIClient
 
 from portal.api.urls import SCHEMA_SETTINGS
 
@@ -59,13 +58,6 @@ EXPECTED_PATHS = {
     "/api/v1/declarations/{id}/return/": {"post"},
     "/api/v1/declarations/{id}/withdraw/": {"post"},
 }
-
-
-@pytest.fixture
-def reader(plain_user):
-    client = APIClient()
-    client.force_login(plain_user)
-    return client
 
 
 def test_schema_endpoint_serves_json(reader):

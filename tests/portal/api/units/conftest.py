@@ -3,9 +3,6 @@ readers of the tree."""
 
 from __future__ import annotations
 
-import pytest
-from rest_framework.test import APIClient
-
 from portal.models import Unit
 
 UNITS = "/api/v1/units/"
@@ -14,25 +11,6 @@ DECISION = {"effective_on": "2025-09-01", "decision_number": "123/QĐ-UBND", "de
 
 def unit_url(unit_id, suffix: str = "") -> str:
     return f"{UNITS}{unit_id}/{suffix}"
-
-
-@pytest.fixture
-def anon():
-    return APIClient()
-
-
-@pytest.fixture
-def reader(plain_user):
-    client = APIClient()
-    client.force_login(plain_user)
-    return client
-
-
-@pytest.fixture
-def admin(admin_user):
-    client = APIClient()
-    client.force_login(admin_user)
-    return client
 
 
 def fresh(unit: Unit) -> Unit:
