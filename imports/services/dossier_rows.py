@@ -65,6 +65,7 @@ class DossierRows:
         creates: list[CheckedDossier] = []
         updates: list[CheckedUpdate] = []
         header_id = self.header(PERSONAL_ID)
+        self._hold_unique(parsed, existing)
         for p in parsed:
             result = p.result
             unit = self._row_unit(p)
@@ -123,6 +124,22 @@ class DossierRows:
             return None
         result.outcome = RowOutcome.NEW
         return cleaned
+
+    def _hold_unique(self, parsed: list[ParsedRow], existing: dict[str, tuple]) -> None:
+        """Which dossiers hold the chunk's values of unique custom fields, read in one query per field
+        (the rows' cells and what their dossiers store, both checked when a row changes the custom
+        section) instead of one per row: a query each scans every dossier's custom values."""
+        if not self.unique_fields:
+            return
+        candidates: dict[str, list] = {key: [] for key in self.unique_fields}
+        for p in parsed:
+            stored = existing.get(p.result.personal_id)
+            custom = (stored[3].get(CUSTOM) or {}) if stored is not None else {}
+            for key, values in candidates.items():
+                for value in (p.values.get(f"{CUSTOM}.{key}"), custom.get(key)):
+                    if value not in (None, "", CLEAR):
+                        values.append(value)
+        self.codes.fields.hold(DOSSIER_TARGET, candidates)
 
     def _unique_taken(self, p: ParsedRow, content: dict, sections) -> bool:
         """Whether a value of a unique custom field that the row writes is on an earlier row of the file

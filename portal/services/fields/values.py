@@ -64,6 +64,8 @@ class FieldBook:
 
     def __init__(self):
         self._targets: dict[str, tuple[dict[str, FieldDefinition], dict[int, dict[str, str]]]] = {}
+        # (target, key) -> {stored value: the pks of the objects holding it}, for the values asked.
+        self._holders: dict[tuple[str, str], dict] = {}
 
     def of(self, target: str) -> tuple[dict[str, FieldDefinition], dict[int, dict[str, str]]]:
         """({key: definition} of every definition of ``target``, retired ones included; the codes in use)."""
@@ -71,6 +73,55 @@ class FieldBook:
             definitions = {d.key: d for d in FieldDefinition.objects.filter(target=target).select_related("catalogue")}
             self._targets[target] = (definitions, _active_codes(d for d in definitions.values() if d.active))
         return self._targets[target]
+
+    def hold(self, target: str, candidates: dict[str, Iterable]) -> None:
+        """Read at once which objects hold the ``candidates`` of the target's unique fields
+        ({key: values as typed or as stored}; one query per field), replacing what was read before
+        for those fields: ``custom_fields_clean`` then answers those values from here instead of
+        one query each (a bulk import calls this for each chunk of rows). Values that do not
+        convert are left out; they fail the check anyway."""
+        definitions, codes = self.of(target)
+        model = _target_model(target)
+        for key, values in candidates.items():
+            definition = definitions.get(key)
+            if definition is None or not definition.unique or not definition.active or model is None:
+                continue
+            asked = set()
+            for value in values:
+                try:
+                    converted = _convert(definition, value, codes=codes)
+                except ValueError:
+                    continue
+                if converted not in (None, "", []):
+                    asked.add(converted)
+            holders: dict = {value: [] for value in asked}
+            if asked:
+                lookup = f"custom_fields__{key}"
+                for pk, value in (
+                    model.objects.filter(**{f"{lookup}__in": list(asked)}).order_by("pk").values_list("pk", lookup)
+                ):
+                    if value in holders:
+                        holders[value].append(pk)
+            self._holders[(target, key)] = holders
+
+    def holders(self, target: str, key: str, value) -> list[int] | None:
+        """The pks of the objects holding ``value`` in unique field ``key`` as read by ``hold``;
+        None when it was not asked there."""
+        held = self._holders.get((target, key))
+        return None if held is None else held.get(value)
+
+
+def _unique_holder(model, target: str, key: str, value, owner: int | None, book: FieldBook | None):
+    """Another object than ``owner`` that holds ``value`` in unique field ``key``, or None: from what
+    the book read ahead, else one query."""
+    held = book.holders(target, key, value) if book is not None else None
+    if held is not None:
+        other = next((pk for pk in held if pk != owner), None)
+        return None if other is None else model.objects.filter(pk=other).first()
+    others = model.objects.filter(**{f"custom_fields__{key}": value})
+    if owner is not None:
+        others = others.exclude(pk=owner)
+    return others.order_by("pk").first()
 
 
 def _any_code(raw: str) -> dict[str, str]:
@@ -305,11 +356,8 @@ def custom_fields_clean(
                 fail(key, _("'%(label)s' is required.") % {"label": definition.label}, _("a value is required here"))
             continue
         if definition.unique and model is not None:
-            others = model.objects.filter(**{f"custom_fields__{key}": cleaned})
             owner = instance.pk if instance is not None and instance.pk else owner_pk
-            if owner is not None:
-                others = others.exclude(pk=owner)
-            other = others.first()
+            other = _unique_holder(model, target, key, cleaned, owner, book)
             if other is not None:
                 fail(
                     key,

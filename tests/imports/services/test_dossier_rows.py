@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from imports.choices import ImportMode, RowOutcome
+from imports.services import engine
 from portal.services.fields.definitions import field_definition_save
 from records.models import Dossier
 from tests.imports.conftest import (
@@ -136,3 +137,41 @@ def test_a_unique_value_twice_in_the_file_or_already_taken_is_an_error(units, sy
         "T-8",
         "T-9",
     ]
+
+
+def test_unique_values_are_checked_in_every_chunk(units, system_admin, party_card, monkeypatch):
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
+    headers = [*HEADERS, "Số thẻ đảng"]
+    content = workbook(
+        [
+            [*person_row(person_id(5), "Trần Văn Bình"), "T-5"],
+            [*person_row(person_id(6), "Lê Văn Cường"), "T-6"],
+            [*person_row(person_id(7), "Phạm Văn Dũng"), "T-7"],
+            [*person_row(person_id(8), "Võ Văn Em"), "  T-1 "],  # the stored dossier's value, spaced
+        ],
+        headers,
+    )
+    _job, rows = run_job(
+        actor=system_admin, unit=units["a"], content=content, commit=True, mode=ImportMode.VALID, publish=True
+    )
+    assert outcomes(rows) == [(2, "new"), (3, "new"), (4, "new"), (5, "error")]
+    assert row_messages(rows[3]) == [
+        f"Row 5, column 'Số thẻ đảng': 'Số thẻ đảng' must be unique: 'Nguyễn Văn Thắng ({MAN_1990})' already has "
+        "the value T-1."
+    ]
+    # In a later chunk of another file, the holder keeps its own value, and a dossier may not take
+    # a value the first file wrote.
+    content = workbook(
+        [[person_id(6), None, 1], [person_id(7), None, 1], [MAN_1990, "T-1", 2], [person_id(5), "T-6", None]],
+        ["Số CCCD", "Số thẻ đảng", "Số con"],
+    )
+    _job, rows = run_job(
+        actor=system_admin, unit=units["a"], content=content, commit=True, mode=ImportMode.VALID, publish=True
+    )
+    assert outcomes(rows) == [(2, "update"), (3, "update"), (4, "update"), (5, "error")]
+    assert row_messages(rows[3]) == [
+        f"Row 5, column 'Số thẻ đảng': 'Số thẻ đảng' must be unique: 'Lê Văn Cường ({person_id(6)})' already has "
+        "the value T-6."
+    ]
+    assert Dossier.objects.get(pk=party_card.pk).custom_fields == {"so_the": "T-1", "so_con": 2}
+    assert Dossier.objects.get(personal_id=person_id(5)).custom_fields == {"so_the": "T-5"}

@@ -436,3 +436,17 @@ def test_custom_fields_cost_no_query_per_row(units, clerk):
         return workbook(rows, [*HEADERS, "Số thẻ", "Xếp loại"])
 
     assert _check(clerk, units["a"], sheet(20), (20, 0)) == _check(clerk, units["a"], sheet(200), (200, 0))
+
+
+def test_unique_custom_fields_cost_no_query_per_row(units, clerk):
+    # Who holds each value is read once per chunk (``FieldBook.hold``): a query per row scanned every
+    # dossier's custom values (105 s for 2,000 rows among 50,000 dossiers).
+    field_definition_save(
+        values={"target": "dossier", "key": "so_the", "label": "Số thẻ", "field_type": "text", "unique": True}
+    )
+
+    def sheet(count: int) -> bytes:
+        rows = [[*person_row(person_id(n)), f"T-{n}"] for n in range(1, count + 1)]
+        return workbook(rows, [*HEADERS, "Số thẻ"])
+
+    assert _check(clerk, units["a"], sheet(20), (20, 0)) == _check(clerk, units["a"], sheet(200), (200, 0))

@@ -15,7 +15,7 @@ from portal.services.fields.definitions import (
     field_definition_retire,
     field_definition_save,
 )
-from portal.services.fields.values import custom_fields_clean
+from portal.services.fields.values import FieldBook, custom_fields_clean
 from portal.services.units.editing import unit_update
 from tests.conftest import make_unit
 
@@ -216,6 +216,29 @@ def test_unique_among_other_units(province):
     # The unit itself may keep its value.
     unit_update(unit=fresh(province["noi_vu"]), changes={"custom_fields": {"ma_ngan_sach": "1234567"}})
     assert fresh(province["noi_vu"]).custom_fields == {"ma_ngan_sach": "1234567"}
+
+
+def test_a_field_book_answers_unique_checks_from_one_read(province, django_assert_num_queries):
+    define(key="ma_so", field_type="integer", unique=True)
+    unit_update(unit=province["noi_vu"], changes={"custom_fields": {"ma_so": 1000}})
+    unit_update(unit=province["tai_chinh"], changes={"custom_fields": {"ma_so": 7}})
+    book = FieldBook()
+    book.of("unit")
+    with django_assert_num_queries(1):  # the holders of the values asked, typed or stored
+        book.hold("unit", {"ma_so": ["1.000", 7, 8, "not a number"]})
+    assert (book.holders("unit", "ma_so", 1000), book.holders("unit", "ma_so", 8)) == ([province["noi_vu"].pk], [])
+    assert book.holders("unit", "ma_so", 9) is None  # not asked: the check queries it
+    with django_assert_num_queries(0):
+        assert custom_fields_clean(target="unit", values={"ma_so": "8"}, book=book) == {"ma_so": 8}
+        # The unit's own value is its own.
+        assert custom_fields_clean(
+            target="unit", values={"ma_so": 7}, owner_pk=province["tai_chinh"].pk, book=book
+        ) == {"ma_so": 7}
+    with django_assert_num_queries(1), pytest.raises(ValidationError) as exc_info:  # the holder, to name it
+        custom_fields_clean(target="unit", values={"ma_so": "1000"}, owner_pk=province["tai_chinh"].pk, book=book)
+    assert "Sở Nội vụ" in errors_of(exc_info)["custom_fields.ma_so"][0]
+    with django_assert_num_queries(1):  # a value not read ahead
+        assert custom_fields_clean(target="unit", values={"ma_so": 9}, book=book) == {"ma_so": 9}
 
 
 def test_choice_codes_must_be_entries_in_use():
