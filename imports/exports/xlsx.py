@@ -54,7 +54,7 @@ class _Sink:
 
 
 STYLE_HEADER, STYLE_DATE, STYLE_TEXT = 1, 2, 3
-_CONTENT_TYPES = (
+CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
@@ -67,14 +67,14 @@ _CONTENT_TYPES = (
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
     "</Types>"
 )
-_ROOT_RELS = (
+ROOT_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" '
     'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
     'Target="xl/workbook.xml"/></Relationships>'
 )
-_WORKBOOK_RELS = (
+WORKBOOK_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" '
@@ -104,7 +104,7 @@ _STYLES = (
 )
 
 
-def _workbook_xml(sheet_name: str) -> str:
+def workbook_xml(sheet_name: str) -> str:
     name = ILLEGAL_XML.sub("", re.sub(r"[\[\]:*?/\\]", "-", sheet_name))[:31] or DEFAULT_SHEET
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -115,7 +115,8 @@ def _workbook_xml(sheet_name: str) -> str:
     )
 
 
-def _inline(ref: str, text: str, style: str) -> str:
+def inline_cell(ref: str, text: str, style: str) -> str:
+    """A text cell (an inline string: never a formula, whatever it starts with)."""
     if ILLEGAL_XML.search(text):
         text = ILLEGAL_XML.sub("", text)
     # A carriage return would be folded into a line feed by any XML reader: kept as a reference.
@@ -130,17 +131,17 @@ def _row_xml(number: int, refs: list[str], text_styles: list[str], row: list) ->
         if value is None:
             continue
         if isinstance(value, str):
-            cells.append(_inline(f"{ref}{number}", value, style))
+            cells.append(inline_cell(f"{ref}{number}", value, style))
         elif isinstance(value, datetime.date):
             if isinstance(value, datetime.datetime):
                 value = value.date()
             cells.append(f'<c r="{ref}{number}" s="{STYLE_DATE}"><v>{(value - EXCEL_EPOCH).days}</v></c>')
         elif isinstance(value, bool):
-            cells.append(_inline(f"{ref}{number}", "Có" if value else "Không", style))
+            cells.append(inline_cell(f"{ref}{number}", "Có" if value else "Không", style))
         elif isinstance(value, int | float | Decimal):
             cells.append(f'<c r="{ref}{number}"><v>{value}</v></c>')
         else:
-            cells.append(_inline(f"{ref}{number}", str(value), style))
+            cells.append(inline_cell(f"{ref}{number}", str(value), style))
     return f'<row r="{number}">{"".join(cells)}</row>'
 
 
@@ -157,10 +158,10 @@ def export_xlsx_stream(
     are date cells shown dd/mm/yyyy; integers are numbers."""
     sink = _Sink()
     archive = zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL)
-    archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
-    archive.writestr("_rels/.rels", _ROOT_RELS)
-    archive.writestr("xl/workbook.xml", _workbook_xml(sheet_name))
-    archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+    archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+    archive.writestr("_rels/.rels", ROOT_RELS)
+    archive.writestr("xl/workbook.xml", workbook_xml(sheet_name))
+    archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
     archive.writestr("xl/styles.xml", _STYLES)
     yield sink.take()
     refs = [get_column_letter(index + 1) for index in range(len(columns))]
@@ -172,7 +173,7 @@ def export_xlsx_stream(
         for index, column in enumerate(columns, start=1)
     )
     header = "".join(
-        _inline(f"{ref}1", column.header, f' s="{STYLE_HEADER}"') for ref, column in zip(refs, columns, strict=True)
+        inline_cell(f"{ref}1", column.header, f' s="{STYLE_HEADER}"') for ref, column in zip(refs, columns, strict=True)
     )
     with archive.open("xl/worksheets/sheet1.xml", mode="w") as member:
         member.write(

@@ -4,9 +4,10 @@ workbook of the failed rows, the counts and the message the clerk reads."""
 from __future__ import annotations
 
 import json
+import tempfile
 from collections import Counter
 
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ def job_set(job: ImportJob, **values) -> None:
 
 def outcome_store(job: ImportJob, table: Table, summary: RunSummary, *, status: str, commit: bool) -> None:
     """Replace the job's row outcomes, write the error workbook, set counts and status."""
-    from imports.writers import error_workbook
+    from imports.writers import error_workbook_write
 
     results = summary.results
     ImportRow.objects.filter(job=job).delete()
@@ -50,8 +51,10 @@ def outcome_store(job: ImportJob, table: Table, summary: RunSummary, *, status: 
     counts = summary.counts()
     failed = [result for result in results if result.outcome == RowOutcome.ERROR]
     if failed:
-        data = error_workbook(table=table, results=failed)
-        error_path = default_storage.save(f"imports/errors/{job.pk}/loi-{job.pk}.xlsx", ContentFile(data))
+        with tempfile.TemporaryFile() as handle:
+            error_workbook_write(table=table, results=failed, out=handle)
+            handle.seek(0)
+            error_path = default_storage.save(f"imports/errors/{job.pk}/loi-{job.pk}.xlsx", File(handle))
     now = timezone.now()
     values = {
         "status": status,

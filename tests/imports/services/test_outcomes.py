@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import zipfile
 
@@ -10,7 +11,9 @@ from django.core.files.storage import default_storage
 from openpyxl import load_workbook
 
 from imports.choices import RowOutcome
-from imports.writers import ERROR_FILL
+from imports.readers import Table
+from imports.services.results import RowResult
+from imports.writers import ERROR_FILL, error_workbook_write
 from tests.imports.conftest import (
     HEADERS,
     person_id,
@@ -56,7 +59,9 @@ def test_the_error_workbook_holds_the_failed_rows_as_uploaded(units, clerk):
     assert third[7] == 5
     assert third[8].split("\n") == row_messages(rows[2]) and len(row_messages(rows[2])) == 2
     # The cells with an error are highlighted and carry their message.
-    assert sheet["G2"].fill.fgColor.rgb.endswith(ERROR_FILL.fgColor.rgb[-6:])
+    assert sheet["G2"].fill.fgColor.rgb.endswith(ERROR_FILL)
+    assert sheet["A2"].fill.fill_type is None and sheet["A1"].font.b and sheet["A1"].fill.fgColor.rgb.endswith("DDEBF7")
+    assert sheet["I2"].alignment.wrap_text and sheet.freeze_panes == "A2"
     assert "Excel" in sheet["G2"].comment.text
     assert sheet["D3"].comment and sheet["E3"].comment and sheet["A3"].comment is None
     assert sheet["A3"].number_format == "@"  # ids stay text when saved again
@@ -74,6 +79,79 @@ def test_the_error_workbook_keeps_formula_looking_text_as_text(units, clerk):
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/sheet")]
         assert all(b"<f>" not in archive.read(name) and b"<f " not in archive.read(name) for name in sheets)
+
+
+def _written(table: Table, results: list[RowResult]):
+    out = io.BytesIO()
+    error_workbook_write(table=table, results=results, out=out)
+    data = out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        names = set(archive.namelist())
+        vml = archive.read("xl/drawings/vmlDrawing1.vml").decode() if "xl/drawings/vmlDrawing1.vml" in names else ""
+    return names, vml, load_workbook(io.BytesIO(data)).active
+
+
+def test_the_error_workbook_keeps_each_kind_of_cell_and_every_comment():
+    # 1,500 failed rows: more comment boxes than one block of VML shape ids holds (1,024).
+    moment = datetime.datetime(2024, 5, 17, 8, 30)
+    rows = [
+        [f"00{n:010d}", n, 2.5, True, datetime.date(1990, 5, 17), moment, datetime.time(7, 5), "=1+1", None]
+        for n in range(1, 1601)
+    ]
+    header = ["Số CCCD", "Số", "Hệ số", "Đảng viên", "Ngày sinh", "Lúc", "Giờ", "Ghi chú", "Trống"]
+    table = Table(
+        name="Hồ sơ",
+        header=header,
+        header_row=1,
+        sheet_names=["Hồ sơ"],
+        row_count=1600,
+        _iter_factory=lambda: iter([header, *rows]),
+    )
+    results = [
+        RowResult(row=n + 1, outcome="error", errors=[("Ngày sinh", f"Dòng {n + 1}: sai"), ("Trống", "bắt buộc")])
+        for n in range(1, 1501)
+    ]
+    names, vml, sheet = _written(table, results)
+    assert {"xl/comments1.xml", "xl/worksheets/_rels/sheet1.xml.rels"} <= names
+    assert sheet.max_row == 1501 and sheet.title == "Hồ sơ"
+    first = [cell.value for cell in sheet[2]]
+    assert first == [
+        "000000000001",
+        1,
+        2.5,
+        True,
+        datetime.datetime(1990, 5, 17),
+        moment,
+        "07:05:00",
+        "=1+1",
+        None,
+        2,
+        "Dòng 2: sai\nbắt buộc",
+    ]
+    assert sheet["A2"].number_format == "@" and sheet["E2"].number_format == "DD/MM/YYYY"
+    assert sheet["H2"].data_type == "s"  # text that looks like a formula stays text
+    comments = [(cell.coordinate, cell.comment.text) for row in sheet.iter_rows() for cell in row if cell.comment]
+    assert len(comments) == 3000
+    assert comments[:2] == [("E2", "Dòng 2: sai"), ("I2", "bắt buộc")]
+    assert comments[-1] == ("I1501", "bắt buộc")
+    assert sheet["I1501"].fill.fgColor.rgb.endswith(ERROR_FILL) and sheet["E1501"].fill.fgColor.rgb.endswith(ERROR_FILL)
+    # One shape per comment, their ids in the blocks the drawing declares.
+    assert vml.count("<v:shape ") == 3000 and 'data="1,2,3"' in vml and "_x0000_s4024" in vml
+
+
+def test_an_error_workbook_without_cell_errors_has_no_comment_parts():
+    table = Table(
+        name="x",
+        header=["A", "B"],
+        header_row=1,
+        sheet_names=[],
+        row_count=1,
+        _iter_factory=lambda: iter([["A", "B"], ["1", "2"]]),
+    )
+    names, _vml, sheet = _written(table, [RowResult(row=2, outcome="error", errors=[("", "Dòng 2: thiếu cột")])])
+    assert "xl/comments1.xml" not in names and "xl/drawings/vmlDrawing1.vml" not in names
+    assert [cell.value for cell in sheet[2]] == ["1", "2", 2, "Dòng 2: thiếu cột"]
 
 
 def test_no_error_workbook_without_errors(units, clerk):
