@@ -9,6 +9,8 @@ history, own family: 50,000 rows each). Then, in this process, it times and prin
 - for each workbook, the dry run (``import_job_run(commit=False)``) and the import
   (``commit=True``, the system's initial migration published directly), and the total;
 - the peak resident memory of this process during those runs (sampled every 20 ms);
+- the check of a file whose 50,000 rows all fail (the dossiers again, each with an impossible
+  birth date), its error workbook included, with its peak memory;
 - side by side on the same data: a plain django-import-export ``ModelResource`` with default
   settings checking then importing the first N dossier rows, as its admin does (default 2,000;
   rows per second of the dry run + import, and of the import alone, compared with ours), and
@@ -94,9 +96,13 @@ def generate(directory: Path, count: int) -> None:
     single = [c for c in spec.columns if c.section and c.section != "custom"]
     workbooks = {"dossiers": Workbook(write_only=True)}
     sheets = {"dossiers": workbooks["dossiers"].create_sheet(spec.sheet_name)}
-    sheets["dossiers"].append(
-        [spec.column("personal_id").header, spec.column("unit").header] + [c.header for c in single]
-    )
+    header = [spec.column("personal_id").header, spec.column("unit").header] + [c.header for c in single]
+    sheets["dossiers"].append(header)
+    # The same rows with an impossible birth date each: a file whose every row fails.
+    workbooks["failing"] = Workbook(write_only=True)
+    sheets["failing"] = workbooks["failing"].create_sheet(spec.sheet_name)
+    sheets["failing"].append(header)
+    birth = header.index(spec.column("identity.birth_date").header)
     section_specs = {key: import_spec(key) for key in SECTIONS}
     for key, section_spec in section_specs.items():
         workbooks[key] = Workbook(write_only=True)
@@ -123,6 +129,8 @@ def generate(directory: Path, count: int) -> None:
                 row.append(value)
         sheets["dossiers"].append(row)
         rows_written["dossiers"] += 1
+        sheets["failing"].append([*row[:birth], "31/02/1990", *row[birth + 1 :]])
+        rows_written["failing"] += 1
         for key, section_spec in section_specs.items():
             section_rows = content.get(key) or []
             # One row per person and section: 3 × count section rows in all.
@@ -202,6 +210,36 @@ def run_imports(directory: Path) -> tuple[float, float, int, float]:
         f"peak RSS {sampler.peak:.0f} MB (at start {baseline:.0f} MB; target 600 MB)"
     )
     return total, sampler.peak, rows, imports_only
+
+
+def failing_check(directory: Path) -> None:
+    """The check of a file whose every row fails (the dossiers' rows again, each with an impossible
+    birth date: 50,000 updates in error), its error workbook included: seconds and peak memory."""
+    from django.core.files.storage import default_storage
+
+    from imports.choices import ImportMode
+    from imports.services.jobs import import_job_create, import_job_run
+    from portal.models import Unit
+
+    path = directory / "failing.xlsx"
+    job = import_job_create(
+        actor=None,
+        target="dossiers",
+        unit=Unit.objects.get(depth=1),
+        filename=path.name,
+        content=path.read_bytes(),
+        publish=True,
+        mode=ImportMode.VALID,
+    )
+    with PeakSampler() as sampler:
+        started = time.perf_counter()
+        job = import_job_run(job=job, commit=False)
+        seconds = time.perf_counter() - started
+    size = default_storage.size(job.error_file) if job.error_file else 0
+    print(
+        f"a file whose {job.rows_total} rows all fail (an impossible birth date): check {seconds:.1f} s, "
+        f"{job.rows_error} rows in error, error workbook {size // 1024} KB; peak RSS {sampler.peak:.0f} MB"
+    )
 
 
 def copy_same_rows() -> tuple[float, float]:
@@ -345,6 +383,7 @@ def main() -> None:
                 pstats.Stats(profiler).sort_stats(os.environ["BENCH_PROFILE"]).print_stats(45)
             else:
                 total, _peak, rows, imports_only = run_imports(directory)
+            failing_check(directory)
         copy_rate, indexed_rate = copy_same_rows()
         ours = rows / total
         print(
