@@ -109,17 +109,8 @@ def error_workbook_write(*, table: Table, results: list[RowResult], out: BinaryI
     """Write to ``out`` an xlsx of the rows of ``table`` named in ``results`` (failed rows), in sheet
     order. Memory holds one batch of rows: the comments go through temporary files."""
     by_row = {result.row: result for result in results}
-    header = list(table.header)
-    width = len(header)
-    refs = [get_column_letter(index + 1) for index in range(width + 2)]
-    column_of = {text: index for index, text in enumerate(header) if text}
     # A csv's sheet is named after the file, whose name may hold what a sheet title may not.
     title = re.sub(r"[\[\]:*?/\\]", "-", ILLEGAL_XML.sub("", table.name))[:31].strip("' ") or _("Errors")
-    titles = [*header, _("Row in the uploaded file"), _("Errors")]
-    cols = "".join(
-        f'<col min="{index}" max="{index}" width="{_width(text, last=index == width + 2)}" customWidth="1"/>'
-        for index, text in enumerate(titles, start=1)
-    )
     with (
         zipfile.ZipFile(out, mode="w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as archive,
         tempfile.TemporaryFile() as comments,
@@ -129,95 +120,126 @@ def error_workbook_write(*, table: Table, results: list[RowResult], out: BinaryI
         archive.writestr("xl/workbook.xml", workbook_xml(title))
         archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         archive.writestr("xl/styles.xml", _STYLES)
-        count = 0
+        sheet = _ErrorSheet(list(table.header), comments=comments, shapes=shapes)
         with archive.open("xl/worksheets/sheet1.xml", mode="w") as member:
-            member.write(
-                (
-                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-                    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-                    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-                    'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/></sheetView></sheetViews>'
-                    f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData><row r="1">'
-                    + "".join(
-                        inline_cell(f"{ref}1", _text(text), f' s="{HEADER}"')
-                        for ref, text in zip(refs, titles, strict=True)
-                    )
-                    + "</row>"
-                ).encode()
-            )
-            line = 1
-            pending: list[str] = []
-            notes: list[str] = []
-            boxes: list[str] = []
+            member.write(sheet.start())
             for number, cells in table.rows():
                 result = by_row.get(number)
-                if result is None:
-                    continue
-                line += 1
-                errors_by_column: dict[int, list[str]] = {}
-                for column, message in result.errors:
-                    if column in column_of:
-                        errors_by_column.setdefault(column_of[column], []).append(message)
-                row = [
-                    _cell(f"{ref}{line}", value, index in errors_by_column)
-                    for index, (ref, value) in enumerate(zip(refs, _padded(cells, width), strict=False))
-                ]
-                row.append(f'<c r="{refs[width]}{line}"><v>{number}</v></c>')
-                message = "\n".join(text for _column, text in result.errors)
-                row.append(inline_cell(f"{refs[width + 1]}{line}", _text(message), f' s="{MESSAGE}"'))
-                pending.append(f'<row r="{line}">{"".join(row)}</row>')
-                for index, messages in sorted(errors_by_column.items()):
-                    notes.append(
-                        f'<comment ref="{refs[index]}{line}" authorId="0"><text><t xml:space="preserve">'
-                        f"{_escaped(_text(chr(10).join(messages)))}</t></text></comment>"
-                    )
-                    boxes.append(
-                        _VML_SHAPE.format(
-                            id=_FIRST_SHAPE + count,
-                            row=line - 1,
-                            column=index,
-                            left=index + 1,
-                            top=max(line - 2, 0),
-                            right=index + 4,
-                            bottom=line + 3,
-                        )
-                    )
-                    count += 1
-                if len(pending) >= _CHUNK_ROWS:
-                    _flush(member, pending, comments, notes, shapes, boxes)
-            _flush(member, pending, comments, notes, shapes, boxes)
-            member.write(("</sheetData>" + ('<legacyDrawing r:id="rId2"/>' if count else "") + "</worksheet>").encode())
+                if result is not None:
+                    sheet.add(number, cells, result)
+                    if len(sheet.pending) >= _CHUNK_ROWS:
+                        member.write(sheet.take())
+            member.write(sheet.take() + sheet.end())
         # The parts listed last (as openpyxl does): the comments only when a cell has one.
-        archive.writestr("[Content_Types].xml", _COMMENT_TYPES if count else CONTENT_TYPES)
-        if count:
+        archive.writestr("[Content_Types].xml", _COMMENT_TYPES if sheet.count else CONTENT_TYPES)
+        if sheet.count:
             archive.writestr("xl/worksheets/_rels/sheet1.xml.rels", _SHEET_RELS)
-            with archive.open("xl/comments1.xml", mode="w") as member:
-                member.write(
-                    (
-                        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                        '<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                        f"<authors><author>{escape(AUTHOR)}</author></authors><commentList>"
-                    ).encode()
+            last_block = (_FIRST_SHAPE + sheet.count - 1) // 1024
+            _copy_part(archive, "xl/comments1.xml", _COMMENTS_HEAD, comments, b"</commentList></comments>")
+            _copy_part(
+                archive,
+                "xl/drawings/vmlDrawing1.vml",
+                _VML_HEAD.format(blocks=",".join(str(block) for block in range(1, last_block + 1))),
+                shapes,
+                b"</xml>",
+            )
+
+
+_COMMENTS_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    f"<authors><author>{escape(AUTHOR)}</author></authors><commentList>"
+)
+
+
+def _copy_part(archive: zipfile.ZipFile, name: str, head: str, body, tail: bytes) -> None:
+    with archive.open(name, mode="w") as member:
+        member.write(head.encode())
+        body.seek(0)
+        shutil.copyfileobj(body, member)
+        member.write(tail)
+
+
+class _ErrorSheet:
+    """The sheet's XML, a batch of rows at a time (``take``); each cell in error gets a comment and
+    its VML box, written to the ``comments`` and ``shapes`` files as the rows are taken."""
+
+    def __init__(self, header: list[str], *, comments, shapes):
+        self.width = len(header)
+        self.titles = [*header, _("Row in the uploaded file"), _("Errors")]
+        self.refs = [get_column_letter(index + 1) for index in range(self.width + 2)]
+        self.column_of = {text: index for index, text in enumerate(header) if text}
+        self.comments, self.shapes = comments, shapes
+        self.line = 1  # the sheet's last row written
+        self.count = 0  # comments
+        self.pending: list[str] = []
+        self.notes: list[str] = []
+        self.boxes: list[str] = []
+
+    def start(self) -> bytes:
+        cols = "".join(
+            f'<col min="{index}" max="{index}" width="{_width(text, last=index == self.width + 2)}" customWidth="1"/>'
+            for index, text in enumerate(self.titles, start=1)
+        )
+        titles = "".join(
+            inline_cell(f"{ref}1", str(text), f' s="{HEADER}"')
+            for ref, text in zip(self.refs, self.titles, strict=True)
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+            'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/></sheetView></sheetViews>'
+            f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData><row r="1">{titles}</row>'
+        ).encode()
+
+    def add(self, number: int, cells: list, result: RowResult) -> None:
+        """The uploaded row ``number`` with its errors: its cells as read, the number, the messages."""
+        self.line += 1
+        line, refs, width = self.line, self.refs, self.width
+        errors_by_column: dict[int, list[str]] = {}
+        for column, message in result.errors:
+            if column in self.column_of:
+                errors_by_column.setdefault(self.column_of[column], []).append(message)
+        row = [
+            _cell(f"{ref}{line}", value, index in errors_by_column)
+            for index, (ref, value) in enumerate(zip(refs, _padded(cells, width), strict=False))
+        ]
+        row.append(f'<c r="{refs[width]}{line}"><v>{number}</v></c>')
+        message = "\n".join(text for _column, text in result.errors)
+        row.append(inline_cell(f"{refs[width + 1]}{line}", message, f' s="{MESSAGE}"'))
+        self.pending.append(f'<row r="{line}">{"".join(row)}</row>')
+        for index, messages in sorted(errors_by_column.items()):
+            self.notes.append(
+                f'<comment ref="{refs[index]}{line}" authorId="0"><text><t xml:space="preserve">'
+                f"{_escaped(chr(10).join(messages))}</t></text></comment>"
+            )
+            self.boxes.append(
+                _VML_SHAPE.format(
+                    id=_FIRST_SHAPE + self.count,
+                    row=line - 1,
+                    column=index,
+                    left=index + 1,
+                    top=max(line - 2, 0),
+                    right=index + 4,
+                    bottom=line + 3,
                 )
-                comments.seek(0)
-                shutil.copyfileobj(comments, member)
-                member.write(b"</commentList></comments>")
-            with archive.open("xl/drawings/vmlDrawing1.vml", mode="w") as member:
-                last_block = (_FIRST_SHAPE + count - 1) // 1024
-                member.write(_VML_HEAD.format(blocks=",".join(str(b) for b in range(1, last_block + 1))).encode())
-                shapes.seek(0)
-                shutil.copyfileobj(shapes, member)
-                member.write(b"</xml>")
+            )
+            self.count += 1
 
+    def take(self) -> bytes:
+        """The rows added since the last call (their comments and boxes to their files)."""
+        rows = "".join(self.pending).encode()
+        self.comments.write("".join(self.notes).encode())
+        self.shapes.write("".join(self.boxes).encode())
+        self.pending.clear()
+        self.notes.clear()
+        self.boxes.clear()
+        return rows
 
-def _flush(member, pending: list[str], comments, notes: list[str], shapes, boxes: list[str]) -> None:
-    member.write("".join(pending).encode())
-    comments.write("".join(notes).encode())
-    shapes.write("".join(boxes).encode())
-    pending.clear()
-    notes.clear()
-    boxes.clear()
+    def end(self) -> bytes:
+        return ("</sheetData>" + ('<legacyDrawing r:id="rId2"/>' if self.count else "") + "</worksheet>").encode()
 
 
 def _padded(cells: list, width: int) -> list:
@@ -253,13 +275,9 @@ def _style(style: int, error: bool) -> str:
     return f' s="{style}"' if error else ""
 
 
-def _text(value) -> str:
-    """Text a workbook can hold: control characters (from a csv) are dropped."""
-    return ILLEGAL_XML.sub("", str(value))
-
-
 def _escaped(text: str) -> str:
-    return escape(text).replace("\r", "&#13;")
+    """Comment text: without the characters XML cannot carry (control characters of a csv)."""
+    return escape(ILLEGAL_XML.sub("", text)).replace("\r", "&#13;")
 
 
 def _width(text, *, last: bool) -> int:
