@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
@@ -31,6 +32,11 @@ from portal.models import Grant
 LOGIN_PREFIX = "/admin/login/"
 API_ANONYMOUS_STATUS = 403
 WAYS = ("anonymous", "no_permission", "permitted", "other_unit")
+
+
+def perm(codename: str, app_label: str = "portal") -> Permission:
+    """A permission by codename (a Django one, e.g. ``access_admin`` of ``wagtailadmin``)."""
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
 def make_account(username: str, *, unit=None, role=None, over="same", active=True, grant=None, **fields):

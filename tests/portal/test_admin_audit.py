@@ -8,7 +8,6 @@ import datetime
 import io
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
@@ -18,20 +17,9 @@ from openpyxl import load_workbook
 from portal.choices import Role
 from portal.models import CatalogueEntry, Grant, Unit
 from portal.services.audit import security_event_record
+from tests.permissions import perm
 
 pytestmark = pytest.mark.django_db
-
-
-def perm(codename: str, app_label: str = "portal") -> Permission:
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
-
-
-@pytest.fixture
-def admin_access_user(django_user_model):
-    """May enter the Wagtail admin, nothing more."""
-    user = django_user_model.objects.create_user(username="canbo", password="Mk@2026-canbo")
-    user.user_permissions.add(perm("access_admin", "wagtailadmin"))
-    return user
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import datetime
 import io
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils.translation import override
 from openpyxl import load_workbook
@@ -16,6 +15,7 @@ from portal.models import FieldDefinition, Grant, Unit
 from portal.services.fields.definitions import field_definition_save
 from portal.services.units.editing import unit_update
 from tests.conftest import unit_type
+from tests.permissions import perm
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +25,6 @@ def english():
     """Messages are checked by their English msgids (Vietnamese translations come later)."""
     with override("en"):
         yield
-
-
-def perm(codename: str, app_label: str = "portal") -> Permission:
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
 @pytest.fixture

@@ -4,18 +4,14 @@ the screens' URLs, and accounts with admin access only or with read-only catalog
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext, override
 
 from portal.models import CatalogueEntry, CatalogueKind
+from tests.permissions import perm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def perm(codename: str, app_label: str = "portal") -> Permission:
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
 def kind(code: str) -> CatalogueKind:
@@ -34,13 +30,6 @@ def vi(message: str) -> str:
     """A msgid as the Vietnamese admin shows it (English until the catalogue is compiled)."""
     with override("vi"):
         return escape(gettext(message))
-
-
-@pytest.fixture
-def admin_access_user(django_user_model):
-    user = django_user_model.objects.create_user(username="canbo", password="Mk@2026-canbo")
-    user.user_permissions.add(perm("access_admin", "wagtailadmin"))
-    return user
 
 
 @pytest.fixture

@@ -5,26 +5,14 @@ read-only unit permissions."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from portal.models import Unit
+from tests.permissions import perm
 
 UNIT_PAGES = ["index", "add_root"]
 UNIT_OBJECT_PAGES = ["detail", "add_child", "edit", "move", "merge", "split", "dissolve"]
 ACTION_PAGES = ["add_child", "edit", "move", "merge", "split", "dissolve"]
-
-
-def perm(codename: str, app_label: str = "portal") -> Permission:
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
-
-
-@pytest.fixture
-def admin_access_user(django_user_model):
-    """May enter the Wagtail admin, but has no permission on units."""
-    user = django_user_model.objects.create_user(username="canbo", password="Mk@2026-canbo")
-    user.user_permissions.add(perm("access_admin", "wagtailadmin"))
-    return user
 
 
 @pytest.fixture
