@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from portal import scoping
 from portal.selectors_approvals.authority import ApprovalResolver
 from portal.services.approvals import approval_window_require
+from portal.services.fields.values import FieldBook, unique_values_taken
 from portal.signing.interrupted import signature_complete, signature_prepare
 from portal.signing.verify import pdf_verify
 from records.choices import (
@@ -44,7 +45,9 @@ from records.choices import (
     VersionStatus,
 )
 from records.models import ApprovalAct, ApprovalItem, Declaration, Dossier, DossierVersion
+from records.sections.registry import CUSTOM
 from records.services.approval_manifest import manifest_pdf
+from records.services.content import DOSSIER_TARGET
 from records.services.content_hash import content_sha256
 from records.services.dossiers import person_label
 from records.services.versions import version_next, version_publish
@@ -338,7 +341,7 @@ def approval_act_cancel(*, act_id: int, actor, reason: str) -> ApprovalAct:
     return act
 
 
-def _publish_item(act: ApprovalAct, item: ApprovalItem) -> tuple[str, str]:
+def _publish_item(act: ApprovalAct, item: ApprovalItem, book: FieldBook) -> tuple[str, str]:
     """Publish one listed version, or say why not. Runs in its own transaction."""
     with transaction.atomic():
         dossier = Dossier.objects.select_for_update().get(pk=item.dossier_id)
@@ -356,6 +359,24 @@ def _publish_item(act: ApprovalAct, item: ApprovalItem) -> tuple[str, str]:
             return ApprovalItemOutcome.SKIPPED, _(
                 "The content of version %(number)s no longer matches the signed hash: not published."
             ) % {"number": item.number}
+        # Checked against the live dossiers when it was written, a unique custom value may since have
+        # been published for another dossier (two pending changes, each checked alone).
+        taken = unique_values_taken(
+            target=DOSSIER_TARGET,
+            values=version.content.get(CUSTOM) or {},
+            owner_pk=dossier.pk,
+            held=dossier.custom_fields,
+            book=book,
+        )
+        if taken:
+            return ApprovalItemOutcome.SKIPPED, " ".join(
+                _(
+                    "'%(label)s' %(value)s now belongs to %(other)s, published after this version was checked: "
+                    "not published; correct one of the two dossiers, then approve again."
+                )
+                % {"label": definition.label, "value": value, "other": other}
+                for definition, value, other in taken
+            )
         version_publish(version=version, actor=act.approver)
         return ApprovalItemOutcome.PUBLISHED, ""
 
@@ -366,8 +387,9 @@ def approval_act_publish(*, act_id: int) -> ApprovalAct:
     if act.status != ApprovalActStatus.PUBLISHING:
         return act
     pending = list(act.items.filter(outcome=ApprovalItemOutcome.LISTED).order_by("id"))
+    book = FieldBook()
     for index, item in enumerate(pending, 1):
-        outcome, note = _publish_item(act, item)
+        outcome, note = _publish_item(act, item, book)
         ApprovalItem.objects.filter(pk=item.pk).update(outcome=outcome, note=note[:500])
         if index % PROGRESS_EVERY == 0:
             _record_progress(act)

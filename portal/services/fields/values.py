@@ -111,6 +111,28 @@ class FieldBook:
         return None if held is None else held.get(value)
 
 
+def unique_values_taken(
+    *, target: str, values: dict, owner_pk: int | None, held: dict | None = None, book: FieldBook | None = None
+) -> list[tuple[FieldDefinition, object, models.Model]]:
+    """The values of ``values`` (custom values as stored) in the target's unique fields in use that an
+    object other than ``owner_pk`` holds: (definition, value, that object) each. ``held``: the owner's
+    stored values; one it already holds is not looked up (it was checked when written). For a write
+    that comes long after the check: publishing a version approved a month later."""
+    model = _target_model(target)
+    definitions, _codes = (book or FieldBook()).of(target)
+    taken = []
+    for key, definition in sorted(definitions.items()):
+        value = values.get(key)
+        if not (definition.unique and definition.active) or model is None or value in (None, "", []):
+            continue
+        if (held or {}).get(key) == value:
+            continue
+        other = _unique_holder(model, target, key, value, owner_pk, book)
+        if other is not None:
+            taken.append((definition, value, other))
+    return taken
+
+
 def _unique_holder(model, target: str, key: str, value, owner: int | None, book: FieldBook | None):
     """Another object than ``owner`` that holds ``value`` in unique field ``key``, or None: from what
     the book read ahead, else one query."""

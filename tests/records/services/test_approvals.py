@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from portal.services.approvals import ApprovalOutsideWindow, approval_override_grant
+from portal.services.fields.definitions import field_definition_save
 from portal.signing.backends import Pkcs12Signer
 from portal.signing.reference_client import sign_digest
 from portal.signing.verify import pdf_verify
@@ -25,6 +26,7 @@ from records.services.approvals import (
     approval_act_signature_complete,
     approval_act_signature_prepare,
 )
+from records.services.dossiers import dossier_change
 from tests.records.services.conftest import IN_WINDOW, OUTSIDE, raise_step, teacher
 
 
@@ -282,3 +284,35 @@ def test_the_queue_shows_only_what_the_approver_may_approve(school, teachers, dj
     assert error.value.messages == [
         f"Trần Thị Đào (087090000124) đã nằm trong văn bản phê duyệt số {act.pk} (đang chờ ký số hoặc đang công bố)."
     ]
+
+
+def test_a_unique_value_published_meanwhile_for_another_dossier_is_not_published(school, teachers, seal_signer):
+    # Two pending changes give two teachers the same party card: each was checked alone against the
+    # live dossiers, where nobody held it yet. The act publishes the first and holds back the second.
+    field_definition_save(
+        values={"target": "dossier", "key": "so_the", "label": "Số thẻ đảng", "field_type": "text", "unique": True}
+    )
+    first, second, third = teachers
+    for person, card in ((first, "T-9"), (second, "T-9"), (third, "T-7")):
+        dossier_change(
+            dossier=person,
+            sections={"custom": {"so_the": card}},
+            actor=school["clerk"],
+            expected_version=Dossier.objects.get(pk=person.pk).latest_version,
+        )
+    act = approval_act_create(approver=school["principal"], dossier_ids=ids(teachers), on=IN_WINDOW)
+    first_listed = act.items.order_by("id").first().dossier_id
+    act = approval_act_sign(act_id=act.pk, actor=school["principal"], signer=seal_signer)
+    act = approval_act_publish(act_id=act.pk)
+    assert (act.status, act.done, act.published_count) == (ApprovalActStatus.PUBLISHED, 3, 2)
+    cards = dict(Dossier.objects.filter(pk__in=ids(teachers)).values_list("pk", "custom_fields"))
+    held_back = second.pk if first_listed == first.pk else first.pk
+    winner = first if held_back == second.pk else second
+    assert cards[winner.pk] == {"so_the": "T-9"} and cards[third.pk] == {"so_the": "T-7"}
+    assert cards[held_back] == {}
+    item = act.items.get(dossier_id=held_back)
+    assert item.outcome == ApprovalItemOutcome.SKIPPED
+    assert item.note == (
+        f"'Số thẻ đảng' T-9 nay đã thuộc về {Dossier.objects.get(pk=winner.pk)}, được công bố sau khi phiên bản "
+        "này được kiểm tra: không công bố; hãy sửa một trong hai hồ sơ rồi phê duyệt lại."
+    )
