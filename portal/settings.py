@@ -217,6 +217,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker process whose peak resident memory passed this (KiB; Celery reads ``ru_maxrss``) is replaced
+# by a fresh one once its task ends (0: never). A 50,000-row import peaks near 600 MB and leaves its
+# process holding ~340 MB that Python keeps in pieces; in the same process the next import's peak
+# starts from there and grew to 611 MB over five checks (bench/RESULTS.md).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 400_000))
 
 # --- E-mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -35,3 +38,14 @@ def test_default_schedules_are_content_and_created_once():
     assert schedules_ensure_defaults() == 0
     task = PeriodicTask.objects.get(task=HEARTBEAT_TASK)
     assert task.interval.every == 1 and task.enabled
+
+
+def test_a_worker_process_is_replaced_after_a_task_that_took_much_memory():
+    # Celery's prefork pool replaces a child whose peak memory passed the limit once its task ends.
+    assert app.conf.worker_max_memory_per_child == 400_000  # KiB
+    script = "from portal.celery import app; print(app.conf.worker_max_memory_per_child)"
+    environment = {**os.environ, "CELERY_WORKER_MAX_MEMORY_PER_CHILD": "250000"}
+    output = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True
+    ).stdout
+    assert output.strip().splitlines()[-1] == "250000"
