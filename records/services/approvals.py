@@ -12,7 +12,8 @@
    ``approval_act_signature_complete``). The signature is bound to this act and this
    manifest (the pending state's purpose); the signed PDF is verified (intact, whole
    document, certificate valid, for signing, trusted) before it is kept.
-3. ``approval_act_publish`` (a Celery task after commit, ``records.tasks``): each listed
+3. ``approval_act_publish`` (``records.services.approval_publish``; a Celery task after commit,
+   ``records.tasks``): each listed
    version is published if, and only if, the dossier still stands at that version and the
    version's content still hashes to what was signed; otherwise the item is skipped with
    the reason. Progress is kept on the act. Rerunning it continues where it stopped.
@@ -34,7 +35,6 @@ from django.utils.translation import gettext as _
 from portal import scoping
 from portal.selectors_approvals.authority import ApprovalResolver
 from portal.services.approvals import approval_window_require
-from portal.services.fields.values import FieldBook, unique_values_taken
 from portal.signing.interrupted import signature_complete, signature_prepare
 from portal.signing.verify import pdf_verify
 from records.choices import (
@@ -45,15 +45,13 @@ from records.choices import (
     VersionStatus,
 )
 from records.models import ApprovalAct, ApprovalItem, Declaration, Dossier, DossierVersion
-from records.sections.registry import CUSTOM
 from records.services.approval_manifest import manifest_pdf
-from records.services.content import DOSSIER_TARGET
+from records.services.approval_publish import approval_act_publish
 from records.services.content_hash import content_sha256
 from records.services.dossiers import person_label
-from records.services.versions import version_next, version_publish
+from records.services.versions import version_next
 
 SIGNATURE_FIELD = "PheDuyet"
-PROGRESS_EVERY = 50
 MAX_DOSSIERS_PER_ACT = 5000
 
 
@@ -339,71 +337,6 @@ def approval_act_cancel(*, act_id: int, actor, reason: str) -> ApprovalAct:
             note = _("The act was cancelled.")
         act.items.update(outcome=ApprovalItemOutcome.SKIPPED, note=note)
     return act
-
-
-def _publish_item(act: ApprovalAct, item: ApprovalItem, book: FieldBook) -> tuple[str, str]:
-    """Publish one listed version, or say why not. Runs in its own transaction."""
-    with transaction.atomic():
-        dossier = Dossier.objects.select_for_update().get(pk=item.dossier_id)
-        version = DossierVersion.objects.get(pk=item.version_id)
-        if dossier.latest_version != item.number:
-            return ApprovalItemOutcome.SKIPPED, _(
-                "The dossier changed after it was listed (version %(listed)s listed, now version %(now)s): "
-                "approve it again."
-            ) % {"listed": item.number, "now": dossier.latest_version}
-        if dossier.live_version >= item.number or version.status == VersionStatus.PUBLISHED:
-            return ApprovalItemOutcome.SKIPPED, _("Version %(number)s was already published by another act.") % {
-                "number": item.number
-            }
-        if version.sha256 != item.sha256 or content_sha256(version.content) != item.sha256:
-            return ApprovalItemOutcome.SKIPPED, _(
-                "The content of version %(number)s no longer matches the signed hash: not published."
-            ) % {"number": item.number}
-        # Checked against the live dossiers when it was written, a unique custom value may since have
-        # been published for another dossier (two pending changes, each checked alone).
-        taken = unique_values_taken(
-            target=DOSSIER_TARGET,
-            values=version.content.get(CUSTOM) or {},
-            owner_pk=dossier.pk,
-            held=dossier.custom_fields,
-            book=book,
-        )
-        if taken:
-            return ApprovalItemOutcome.SKIPPED, " ".join(
-                _(
-                    "'%(label)s' %(value)s now belongs to %(other)s, published after this version was checked: "
-                    "not published; correct one of the two dossiers, then approve again."
-                )
-                % {"label": definition.label, "value": value, "other": other}
-                for definition, value, other in taken
-            )
-        version_publish(version=version, actor=act.approver)
-        return ApprovalItemOutcome.PUBLISHED, ""
-
-
-def approval_act_publish(*, act_id: int) -> ApprovalAct:
-    """Publish the listed versions of a signed act (step 3). Idempotent: decided items are skipped."""
-    act = ApprovalAct.objects.get(pk=act_id)
-    if act.status != ApprovalActStatus.PUBLISHING:
-        return act
-    pending = list(act.items.filter(outcome=ApprovalItemOutcome.LISTED).order_by("id"))
-    book = FieldBook()
-    for index, item in enumerate(pending, 1):
-        outcome, note = _publish_item(act, item, book)
-        ApprovalItem.objects.filter(pk=item.pk).update(outcome=outcome, note=note[:500])
-        if index % PROGRESS_EVERY == 0:
-            _record_progress(act)
-    _record_progress(act)
-    ApprovalAct.objects.filter(pk=act.pk).update(status=ApprovalActStatus.PUBLISHED, finished_at=timezone.now())
-    act.refresh_from_db()
-    return act
-
-
-def _record_progress(act: ApprovalAct) -> None:
-    decided = act.items.exclude(outcome=ApprovalItemOutcome.LISTED)
-    ApprovalAct.objects.filter(pk=act.pk).update(
-        done=decided.count(), published_count=decided.filter(outcome=ApprovalItemOutcome.PUBLISHED).count()
-    )
 
 
 __all__ = [
