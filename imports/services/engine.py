@@ -39,6 +39,7 @@ import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
+from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import F, TextField
@@ -90,6 +91,15 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+class _Checked(NamedTuple):
+    """A chunk checked and waiting for its write."""
+
+    chunk: list  # rows as read
+    parsed: list[ParsedRow]
+    writes: tuple[list, list]  # (creates, updates)
+    write: bool  # whether it is written: "valid rows", or no row in error so far
 
 
 def _carry(existing: dict[str, tuple], updates: list[CheckedUpdate]) -> None:
@@ -230,23 +240,25 @@ class ImportRun(CellReading, DossierRows, SectionRows):
         sys.setswitchinterval(SWITCH_INTERVAL)
         try:
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-check") as pool:
-                ready = None  # (rows as read, parsed rows, writes, whether to write them) of the chunk checked last
+                ready: _Checked | None = None  # the chunk checked last, not yet written
                 for chunk in self._chunks():
-                    checking = pool.submit(check, chunk, ready[2][1] if ready is not None and ready[3] else [])
+                    carried = ready.writes[1] if ready is not None and ready.write else []
+                    checking = pool.submit(check, chunk, carried)
                     if ready is not None:
                         # (should the write fail, leaving the pool waits for the check: the connection is shared)
-                        if ready[3]:
-                            self._write(*ready[2], ready[1])
-                        yield ready[0], ready[1]
-                    parsed, writes = checking.result()
-                    ready = (chunk, parsed, writes, self.mode == ImportMode.VALID or not self.failed)
+                        yield self._written(ready)
+                    ready = _Checked(chunk, *checking.result(), self.mode == ImportMode.VALID or not self.failed)
                 if ready is not None:
-                    if ready[3]:
-                        self._write(*ready[2], ready[1])
-                    yield ready[0], ready[1]
+                    yield self._written(ready)
         finally:
             sys.setswitchinterval(interval)
             connection.dec_thread_sharing()
+
+    def _written(self, checked: _Checked) -> tuple[list, list[ParsedRow]]:
+        """Write a checked chunk if it is to be written; (rows as read, parsed rows)."""
+        if checked.write:
+            self._write(*checked.writes, checked.parsed)
+        return checked.chunk, checked.parsed
 
     def header(self, key: str) -> str:
         if key in self.headers:

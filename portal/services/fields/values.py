@@ -119,11 +119,13 @@ def unique_values_taken(
     stored values; one it already holds is not looked up (it was checked when written). For a write
     that comes long after the check: publishing a version approved a month later."""
     model = _target_model(target)
+    if model is None:
+        return []
     definitions, _codes = (book or FieldBook()).of(target)
     taken = []
     for key, definition in sorted(definitions.items()):
         value = values.get(key)
-        if not (definition.unique and definition.active) or model is None or value in (None, "", []):
+        if not (definition.unique and definition.active) or value in (None, "", []):
             continue
         if (held or {}).get(key) == value:
             continue
